@@ -1,0 +1,88 @@
+"""Closed-form expectations of ReLU and erf over a bivariate Gaussian.
+
+For pre-activations (u, v) ~ N(0, [[q1, c], [c, q2]]) each rule returns the new
+covariance E[φ(u) φ(v)], the derivative covariance E[φ'(u) φ'(v)] (which scales the
+NTK), and the new variance E[φ(u)²].
+"""
+
+from __future__ import annotations
+
+import math
+
+import jax
+import jax.numpy as jnp
+from jaxtyping import Array, Float
+
+
+@jax.custom_jvp
+def arccos_kernels(rho: Float[Array, "..."]) -> tuple[Array, Array]:
+    """The degree-0 and degree-1 arc-cosine kernels of a correlation ρ = cos θ ∈ [-1, 1].
+
+    κ0(ρ) = (π − θ) / (2π)                      = E[φ'(u) φ'(v)] for unit variances
+    κ1(ρ) = (sin θ + (π − θ) cos θ) / (2π)      = E[φ(u) φ(v)]  for unit variances
+
+    with φ = ReLU. The derivatives are dκ1/dρ = κ0 (finite everywhere) and
+    dκ0/dρ = 1 / (2π sin θ), which diverges as θ → 0. The JVP floors sin θ at
+    √eps so gradients stay finite when two points coincide; there dρ/dx = 0
+    (ρ is maximal), so the floored factor only multiplies rounding noise.
+
+    References: Cho & Saul (2009), "Kernel methods for deep learning".
+    """
+    theta = jnp.arccos(rho)
+    sin_theta = jnp.sqrt(jnp.maximum(1.0 - rho * rho, 0.0))
+    k0 = (math.pi - theta) / (2 * math.pi)
+    k1 = (sin_theta + (math.pi - theta) * rho) / (2 * math.pi)
+    return k0, k1
+
+
+@arccos_kernels.defjvp
+def _arccos_kernels_jvp(primals, tangents):
+    (rho,), (drho,) = primals, tangents
+    k0, k1 = arccos_kernels(rho)
+    tiny = jnp.finfo(rho.dtype).eps
+    sin_theta = jnp.sqrt(jnp.maximum(1.0 - rho * rho, tiny))
+    return (k0, k1), (drho / (2 * math.pi * sin_theta), k0 * drho)
+
+
+def _safe_sqrt(a: Array) -> Array:
+    positive = a > 0
+    return jnp.where(positive, jnp.sqrt(jnp.where(positive, a, 1.0)), 0.0)
+
+
+def relu_rule(
+    cov: Array, var1: Array, var2: Array, same: Array | None
+) -> tuple[Array, Array, Array, Array]:
+    """ReLU: returns (E[φφ] cross, E[φ'φ'] cross, E[φ²] of set 1, E[φ²] of set 2).
+
+    ``cov`` (N1, N2, *S); ``var1`` (N1, *S) and ``var2`` (N2, *S); ``same`` (broadcast
+    to ``cov``) marks pairs that are the same point, whose correlation is exactly 1.
+    On those pairs the values are the exact θ = 0 ones, q/2 and 1/2.
+    """
+    q1, q2 = var1[:, None], var2[None, :]
+    norm = _safe_sqrt(q1 * q2)
+    rho = jnp.clip(cov / jnp.where(norm > 0, norm, 1.0), -1.0, 1.0)
+    if same is not None:
+        rho = jnp.where(same, 1.0, rho)
+    k0, k1 = arccos_kernels(rho)
+    return norm * k1, k0, var1 / 2, var2 / 2
+
+
+def erf_rule(
+    cov: Array, var1: Array, var2: Array, same: Array | None
+) -> tuple[Array, Array, Array, Array]:
+    """φ = erf: returns (E[φφ] cross, E[φ'φ'] cross, E[φ²] of set 1, E[φ²] of set 2).
+
+    E[erf(u) erf(v)] = (2/π) arcsin(2c / √((1 + 2q1)(1 + 2q2)))
+    E[erf'(u) erf'(v)] = (4/π) / √((1 + 2q1)(1 + 2q2) − 4c²)
+
+    (Williams 1997). Both are smooth in c for every |c| ≤ √(q1 q2), so no floor is needed.
+    """
+    q1, q2 = var1[:, None], var2[None, :]
+    if same is not None:
+        cov = jnp.where(same, _safe_sqrt(q1 * q2), cov)
+    a1, a2 = 1 + 2 * q1, 1 + 2 * q2
+    nngp = (2 / math.pi) * jnp.arcsin(2 * cov / jnp.sqrt(a1 * a2))
+    deriv = (4 / math.pi) / jnp.sqrt(a1 * a2 - 4 * cov * cov)
+    v1 = (2 / math.pi) * jnp.arcsin(2 * var1 / (1 + 2 * var1))
+    v2 = (2 / math.pi) * jnp.arcsin(2 * var2 / (1 + 2 * var2))
+    return nngp, deriv, v1, v2

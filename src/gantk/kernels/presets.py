@@ -1,0 +1,50 @@
+"""Named element networks: the paper's discriminators (DESIGN §2) and small ones.
+
+Every layer uses the authors' σ_w² = 1.4615, σ_b² = 0.1; conv layers are 4×4 with
+stride 2 and SAME padding. Input shapes are (H, W, C) images in [0, 1].
+
+| name            | input         | element network                                    |
+|-----------------|---------------|----------------------------------------------------|
+| fntk            | any           | flatten, [Dense, ReLU] ×3, Dense                   |
+| cntk_mnist      | 28×28×1       | [Conv, ReLU] ×2, flatten, Dense, ReLU, Dense       |
+| cntk_cifar10    | 32×32×3       | [Conv, ReLU] ×3, flatten, Dense                    |
+| cntk_celeba     | 64×64×3       | [Conv, ReLU] ×4, flatten, Dense                    |
+| cntk_digits     | 8×8×1         | [Conv, ReLU] ×2, flatten, Dense (default run)      |
+| cntk_faces      | 25×25×1       | [Conv, ReLU] ×3, flatten, Dense (default run)      |
+| multires_small  | 256×256×3     | avg-pool 16 (→16×16), [Conv, ReLU] ×2, flatten, Dense |
+| multires_medium | 256×256×3     | avg-pool 4 (→64×64), [Conv, ReLU] ×4, flatten, Dense  |
+| multires_large  | 256×256×3     | [Conv, ReLU] ×6, flatten, Dense                    |
+"""
+
+from __future__ import annotations
+
+from gantk.kernels.layers import Conv, Dense, ElementNet, Flatten, Relu, serial
+
+
+def _conv_stack(depth: int) -> tuple:
+    return tuple(layer for _ in range(depth) for layer in (Conv(), Relu()))
+
+
+def _build() -> dict[str, ElementNet]:
+    return {
+        "fntk": serial(Flatten(), *(Dense(), Relu()) * 3, Dense(), name="fntk"),
+        "cntk_mnist": serial(*_conv_stack(2), Flatten(), Dense(), Relu(), Dense(), name="cntk_mnist"),
+        "cntk_cifar10": serial(*_conv_stack(3), Flatten(), Dense(), name="cntk_cifar10"),
+        "cntk_celeba": serial(*_conv_stack(4), Flatten(), Dense(), name="cntk_celeba"),
+        "cntk_digits": serial(*_conv_stack(2), Flatten(), Dense(), name="cntk_digits"),
+        "cntk_faces": serial(*_conv_stack(3), Flatten(), Dense(), name="cntk_faces"),
+        "multires_small": serial(*_conv_stack(2), Flatten(), Dense(), pool=16, name="multires_small"),
+        "multires_medium": serial(*_conv_stack(4), Flatten(), Dense(), pool=4, name="multires_medium"),
+        "multires_large": serial(*_conv_stack(6), Flatten(), Dense(), name="multires_large"),
+    }
+
+
+PRESETS: dict[str, ElementNet] = _build()
+
+
+def preset(name: str) -> ElementNet:
+    """The element network called ``name`` (see the module table)."""
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise ValueError(f"unknown kernel preset {name!r}; choose one of {sorted(PRESETS)}") from None

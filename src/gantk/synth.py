@@ -1,0 +1,321 @@
+"""GA-NTK: optimising the fake points Z against the NTK-GP discriminator.
+
+Z starts as U[lo, hi] noise (the data range, [0, 1] by default) drawn from the
+seed, and follows an optax optimiser (plain gradient descent as in the paper, or
+Adam) on the GA-NTK loss, full-batch (Eq. 16), batch-wise (Eq. 5) or summed over
+resolutions (Eq. 7); after each step Z is clipped to the data range.
+
+A run records the loss and gradient norm of every step, snapshots of Z every
+``snapshot_every`` steps (for the learning-curve figure), and writes a checkpoint
+every ``checkpoint_every`` steps. Started again with the same checkpoint path it
+resumes from the last checkpoint and ends with exactly the result of an
+uninterrupted run: the batch of step t is drawn from ``fold_in(key, t)``, not
+from a stream consumed step by step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pandas as pd
+
+from gantk.gp import Method, batchwise_loss, multires_loss
+from gantk.io import load_npz, save_csv, save_json, save_npz
+from gantk.kernels import kernel_matrix, preset
+from gantk.logging_utils import LOGGER_NAME
+
+log = logging.getLogger(LOGGER_NAME)
+
+
+class NonFiniteLossError(FloatingPointError):
+    """The loss or its gradient became NaN or infinite."""
+
+
+@dataclasses.dataclass(frozen=True)
+class SynthConfig:
+    """Settings of one GA-NTK run.
+
+    Attributes:
+      kernels: kernel preset names; one = plain GA-NTK, several = multi-resolution.
+      lambdas: λ = η·t of each kernel's NTK-GP (one per kernel).
+      steps: optimisation steps.
+      lr: learning rate of the optimiser.
+      optimizer: ``"gd"`` (plain gradient descent, the paper) or ``"adam"``.
+      batch_size: ``None`` for full batch; b for the batch-wise objective, where each
+        step samples b real and b fake rows (a 2b×2b kernel; b = 1 gives the paper's
+        mean-image collapse).
+      seed: seeds the initial Z and the batch sampling.
+      snapshot_every: keep a copy of Z every this many steps (0 = only start and end).
+      checkpoint_every: write a checkpoint every this many steps (0 = never).
+      log_every: log a progress line every this many steps.
+      clip: the data range (lo, hi); Z starts U[lo, hi] and is clipped to it.
+      dtype: ``"float32"`` or ``"float64"`` (turns on JAX's 64-bit mode).
+      method: ``"eigh"`` or ``"expm"``, the route through exp(−λK) (see ``gantk.gp``).
+      tile: tile size for kernel matrices (``None`` = untiled).
+    """
+
+    kernels: tuple[str, ...] = ("fntk",)
+    lambdas: tuple[float, ...] = (1.0,)
+    steps: int = 1000
+    lr: float = 0.01
+    optimizer: str = "adam"
+    batch_size: int | None = None
+    seed: int = 0
+    snapshot_every: int = 100
+    checkpoint_every: int = 100
+    log_every: int = 100
+    clip: tuple[float, float] = (0.0, 1.0)
+    dtype: str = "float32"
+    method: Method = "eigh"
+    tile: int | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "kernels", tuple(self.kernels))
+        object.__setattr__(self, "lambdas", tuple(float(v) for v in self.lambdas))
+        object.__setattr__(self, "clip", tuple(float(v) for v in self.clip))
+        for name in self.kernels:
+            preset(name)
+        if len(self.kernels) == 0 or len(self.kernels) != len(self.lambdas):
+            raise ValueError(f"need one λ per kernel: kernels={self.kernels}, lambdas={self.lambdas}")
+        if any(lam <= 0 for lam in self.lambdas):
+            raise ValueError(f"every λ must be positive, got {self.lambdas}")
+        if self.optimizer not in ("gd", "adam"):
+            raise ValueError(f"optimizer must be 'gd' or 'adam', got {self.optimizer!r}")
+        if self.dtype not in ("float32", "float64"):
+            raise ValueError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
+        if self.method not in ("eigh", "expm"):
+            raise ValueError(f"method must be 'eigh' or 'expm', got {self.method!r}")
+        if self.steps < 0 or self.lr <= 0:
+            raise ValueError(f"need steps >= 0 and lr > 0, got steps={self.steps}, lr={self.lr}")
+        if self.batch_size is not None and self.batch_size < 1:
+            raise ValueError(f"batch_size must be None (full batch) or >= 1, got {self.batch_size}")
+        if not self.clip[0] < self.clip[1]:
+            raise ValueError(f"clip must be (lo, hi) with lo < hi, got {self.clip}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def fingerprint(self) -> str:
+        """A hash of the settings that shape the trajectory (a run may be extended by more steps)."""
+        keep = {k: v for k, v in self.to_dict().items() if k not in ("steps", "log_every", "checkpoint_every")}
+        return hashlib.sha256(json.dumps(keep, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclasses.dataclass
+class SynthResult:
+    """The outcome of a run.
+
+    Attributes:
+      z: the generated points, same shape as the data (n, ...).
+      curve: one row per step: step (1-based), loss (at the Z the step started
+        from), grad_norm (‖∇_Z L‖ there), seconds (wall time since the run began).
+      snapshot_steps: (S,) steps at which Z was copied (0 = the initial noise).
+      snapshots: (S, n, ...) those copies.
+      config: the run's settings.
+    """
+
+    z: np.ndarray
+    curve: pd.DataFrame
+    snapshot_steps: np.ndarray
+    snapshots: np.ndarray
+    config: SynthConfig
+
+    def save(self, out_dir: str | Path) -> None:
+        """Write samples.npz, curve.csv, snapshots.npz and params.json under ``out_dir``."""
+        out = Path(out_dir)
+        save_npz(out / "samples.npz", z=self.z)
+        save_csv(out / "curve.csv", self.curve)
+        save_npz(out / "snapshots.npz", steps=self.snapshot_steps, z=self.snapshots)
+        final = float(self.curve["loss"].iloc[-1]) if len(self.curve) else None
+        save_json(out / "params.json", {"config": self.config.to_dict(), "final_loss": final})
+
+
+def _optimizer(cfg: SynthConfig) -> optax.GradientTransformation:
+    return optax.sgd(cfg.lr) if cfg.optimizer == "gd" else optax.adam(cfg.lr)
+
+
+def _make_step(cfg: SynthConfig, x: jax.Array, k_xx: list[jax.Array], key: jax.Array):
+    nets = [preset(name) for name in cfg.kernels]
+    opt = _optimizer(cfg)
+    lo, hi = cfg.clip
+
+    def loss_and_grad(z, step):
+        if cfg.batch_size is None:
+            return jax.value_and_grad(multires_loss)(
+                z, x, k_xx, nets, cfg.lambdas, method=cfg.method, tile=cfg.tile
+            )
+        b = cfg.batch_size
+        key_x, key_z = jax.random.split(jax.random.fold_in(key, step))
+        idx_x = jax.random.choice(key_x, x.shape[0], (b,), replace=False)
+        idx_z = jax.random.choice(key_z, z.shape[0], (b,), replace=False)
+        k_sub = [k[idx_x][:, idx_x] for k in k_xx]
+        loss, g_batch = jax.value_and_grad(batchwise_loss)(
+            z[idx_z], x[idx_x], k_sub, nets, cfg.lambdas, method=cfg.method
+        )
+        return loss, jnp.zeros_like(z).at[idx_z].add(g_batch)
+
+    @jax.jit
+    def step_fn(z, opt_state, step):
+        loss, grad = loss_and_grad(z, step)
+        updates, opt_state = opt.update(grad, opt_state, z)
+        z_new = jnp.clip(optax.apply_updates(z, updates), lo, hi)
+        return z_new, opt_state, loss, optax.global_norm(grad)
+
+    return opt, step_fn
+
+
+def _dtype(name: str):
+    if name == "float64" and not jax.config.jax_enable_x64:
+        log.info("float64 requested: enabling JAX 64-bit mode")
+        jax.config.update("jax_enable_x64", True)
+    return jnp.float64 if name == "float64" else jnp.float32
+
+
+def synthesize(
+    x: np.ndarray,
+    cfg: SynthConfig,
+    *,
+    checkpoint: str | Path | None = None,
+    stop_after: int | None = None,
+) -> SynthResult:
+    """Run GA-NTK on real data ``x`` and return the generated points and the curve.
+
+    Args:
+      x: (n, ...) real data (images (n, H, W, C) or vectors (n, d)) in the clip range.
+      cfg: the run's settings.
+      checkpoint: path of the checkpoint ``.npz``; if it exists the run resumes from
+        it (it must have been written with the same settings), and a checkpoint is
+        written there every ``cfg.checkpoint_every`` steps and at the end.
+      stop_after: stop (after checkpointing) once this step is reached, as if
+        interrupted; for tests of resumption.
+
+    Returns:
+      A :class:`SynthResult`.
+
+    Raises:
+      NonFiniteLossError: the loss or gradient at some step is NaN/Inf; the message
+        names the step, and the last good checkpoint is kept.
+    """
+    dtype = _dtype(cfg.dtype)
+    x = jnp.asarray(x, dtype)
+    if x.shape[0] < 2:
+        raise ValueError(f"need at least 2 real points, got {x.shape[0]}")
+    if cfg.batch_size is not None and cfg.batch_size > x.shape[0]:
+        raise ValueError(f"batch_size {cfg.batch_size} exceeds the {x.shape[0]} real points")
+    key = jax.random.key(cfg.seed)
+    lo, hi = cfg.clip
+    k_xx = [kernel_matrix(preset(name), x, tile=cfg.tile) for name in cfg.kernels]
+    opt, step_fn = _make_step(cfg, x, k_xx, key)
+
+    z = lo + (hi - lo) * jax.random.uniform(jax.random.fold_in(key, -1 % 2**31), x.shape, dtype)
+    opt_state = opt.init(z)
+    start, losses, norms, seconds = 0, [], [], []
+    snap_steps, snaps = [0], [np.asarray(z)]
+    elapsed0 = 0.0
+    ckpt = Path(checkpoint) if checkpoint is not None else None
+    if ckpt is not None and ckpt.exists():
+        state = _load_checkpoint(ckpt, cfg, opt_state)
+        z, opt_state, start = jnp.asarray(state["z"], dtype), state["opt_state"], state["step"]
+        losses, norms, seconds = state["loss"], state["grad_norm"], state["seconds"]
+        snap_steps, snaps = state["snapshot_steps"], state["snapshots"]
+        elapsed0 = seconds[-1] if seconds else 0.0
+        log.info("resumed from %s at step %d", ckpt, start)
+
+    t0 = time.perf_counter()
+    t_last, step_last = t0, start
+    last_good = start
+    for step in range(start, cfg.steps):
+        z_new, opt_state_new, loss, gnorm = step_fn(z, opt_state, step)
+        loss, gnorm = float(loss), float(gnorm)
+        if not (np.isfinite(loss) and np.isfinite(gnorm)):
+            where = f"last good checkpoint {ckpt} (step {last_good})" if ckpt else "no checkpoint was configured"
+            raise NonFiniteLossError(
+                f"GA-NTK loss {loss} / gradient norm {gnorm} is not finite at step {step + 1} "
+                f"(kernels {cfg.kernels}, λ {cfg.lambdas}, lr {cfg.lr}); {where}"
+            )
+        z, opt_state = z_new, opt_state_new
+        done = step + 1
+        losses.append(loss)
+        norms.append(gnorm)
+        seconds.append(elapsed0 + time.perf_counter() - t0)
+        if (cfg.snapshot_every and done % cfg.snapshot_every == 0) or done == cfg.steps:
+            if snap_steps[-1] != done:
+                snap_steps.append(done)
+                snaps.append(np.asarray(z))
+        if cfg.log_every and (done % cfg.log_every == 0 or done == cfg.steps):
+            now = time.perf_counter()
+            rate = (done - step_last) / max(now - t_last, 1e-9)
+            log.info("step %d/%d loss %.6g grad %.3g (%.1f steps/s)", done, cfg.steps, loss, gnorm, rate)
+            t_last, step_last = now, done
+        interrupted = stop_after is not None and done >= stop_after
+        if ckpt is not None and (
+            (cfg.checkpoint_every and done % cfg.checkpoint_every == 0) or done == cfg.steps or interrupted
+        ):
+            _save_checkpoint(ckpt, cfg, z, opt_state, done, losses, norms, seconds, snap_steps, snaps)
+            last_good = done
+        if interrupted:
+            break
+
+    curve = pd.DataFrame(
+        {"step": np.arange(1, len(losses) + 1), "loss": losses, "grad_norm": norms, "seconds": seconds}
+    )
+    return SynthResult(
+        z=np.asarray(z),
+        curve=curve,
+        snapshot_steps=np.asarray(snap_steps),
+        snapshots=np.stack([np.asarray(s) for s in snaps]),
+        config=cfg,
+    )
+
+
+def _save_checkpoint(path, cfg, z, opt_state, step, losses, norms, seconds, snap_steps, snaps) -> None:
+    leaves = {f"opt_{i}": np.asarray(leaf) for i, leaf in enumerate(jax.tree.leaves(opt_state))}
+    save_npz(
+        path,
+        z=np.asarray(z),
+        step=np.asarray(step),
+        loss=np.asarray(losses),
+        grad_norm=np.asarray(norms),
+        seconds=np.asarray(seconds),
+        snapshot_steps=np.asarray(snap_steps),
+        snapshots=np.stack([np.asarray(s) for s in snaps]),
+        fingerprint=np.asarray(cfg.fingerprint()),
+        **leaves,
+    )
+
+
+def _load_checkpoint(path: Path, cfg: SynthConfig, opt_template) -> dict[str, Any]:
+    try:
+        data = load_npz(path)
+    except Exception as err:  # a torn or foreign file: say which
+        raise ValueError(f"checkpoint {path} cannot be read ({err}); delete it to start over") from err
+    if str(data.get("fingerprint")) != cfg.fingerprint():
+        raise ValueError(
+            f"checkpoint {path} was written with different settings; delete it to start over "
+            "or restore the settings it was made with"
+        )
+    treedef = jax.tree.structure(opt_template)
+    leaves = [jnp.asarray(data[f"opt_{i}"]) for i in range(treedef.num_leaves)]
+    return {
+        "z": data["z"],
+        "opt_state": jax.tree.unflatten(treedef, leaves),
+        "step": int(data["step"]),
+        "loss": data["loss"].tolist(),
+        "grad_norm": data["grad_norm"].tolist(),
+        "seconds": data["seconds"].tolist(),
+        "snapshot_steps": data["snapshot_steps"].tolist(),
+        "snapshots": list(data["snapshots"]),
+    }
+
+
+__all__ = ["NonFiniteLossError", "SynthConfig", "SynthResult", "synthesize"]

@@ -1,0 +1,75 @@
+"""The ReLU / erf Gaussian expectations against 2-D Gauss–Hermite quadrature."""
+
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from gantk.kernels.activations import arccos_kernels, erf_rule, relu_rule
+from scipy.integrate import dblquad, quad
+from scipy.special import erf
+
+
+def _gaussian_expectation(f, g, q1, q2, c, positive_quadrant=False):
+    """E[f(u) g(v)] for (u, v) ~ N(0, [[q1, c], [c, q2]]) by adaptive 2-D quadrature.
+
+    With ``positive_quadrant`` the integral is restricted to u, v > 0 (where the
+    integrand of a ReLU pair lives), which keeps the kink off the integration domain.
+    """
+    cov = np.array([[q1, c], [c, q2]])
+    inv, det = np.linalg.inv(cov), np.linalg.det(cov)
+
+    def integrand(v, u):
+        quad_form = inv[0, 0] * u * u + 2 * inv[0, 1] * u * v + inv[1, 1] * v * v
+        return f(u) * g(v) * np.exp(-quad_form / 2) / (2 * math.pi * math.sqrt(det))
+
+    lo1, lo2 = (0.0, 0.0) if positive_quadrant else (-12 * math.sqrt(q1), -12 * math.sqrt(q2))
+    value, _ = dblquad(integrand, lo1, 12 * math.sqrt(q1), lo2, 12 * math.sqrt(q2), epsabs=1e-13, epsrel=1e-11)
+    return value
+
+
+CASES = [(1.0, 1.0, 0.3), (0.5, 2.0, -0.4), (1.3, 0.7, 0.9)]
+
+
+@pytest.mark.parametrize("q1,q2,c", CASES)
+def test_relu_rule_matches_quadrature(q1, q2, c):
+    identity = lambda a: a  # noqa: E731
+    one = lambda a: 1.0  # noqa: E731
+    nngp, deriv, v1, v2 = relu_rule(jnp.array([[c]]), jnp.array([q1]), jnp.array([q2]), None)
+    expected = _gaussian_expectation(identity, identity, q1, q2, c, positive_quadrant=True)
+    assert float(nngp[0, 0]) == pytest.approx(expected, rel=1e-8)
+    expected = _gaussian_expectation(one, one, q1, q2, c, positive_quadrant=True)
+    assert float(deriv[0, 0]) == pytest.approx(expected, rel=1e-8)
+    assert float(v1[0]) == pytest.approx(q1 / 2, rel=1e-12)
+    assert float(v2[0]) == pytest.approx(q2 / 2, rel=1e-12)
+
+
+@pytest.mark.parametrize("q1,q2,c", CASES)
+def test_erf_rule_matches_quadrature(q1, q2, c):
+    derf = lambda a: 2 / math.sqrt(math.pi) * np.exp(-a * a)  # noqa: E731
+    nngp, deriv, v1, _ = erf_rule(jnp.array([[c]]), jnp.array([q1]), jnp.array([q2]), None)
+    assert float(nngp[0, 0]) == pytest.approx(_gaussian_expectation(erf, erf, q1, q2, c), rel=1e-8)
+    assert float(deriv[0, 0]) == pytest.approx(_gaussian_expectation(derf, derf, q1, q2, c), rel=1e-8)
+    var, _ = quad(lambda u: erf(u) ** 2 * np.exp(-u * u / (2 * q1)) / math.sqrt(2 * math.pi * q1), -np.inf, np.inf)
+    assert float(v1[0]) == pytest.approx(var, rel=1e-8)
+
+
+def test_relu_same_pairs_take_exact_theta_zero_values():
+    q = jnp.array([0.7, 2.5])
+    cov = jnp.array([[0.7 * (1 - 1e-9), 0.1], [0.1, 2.5 * (1 + 1e-9)]])  # rounding-perturbed diagonal
+    nngp, deriv, _, _ = relu_rule(cov, q, q, jnp.eye(2, dtype=bool))
+    np.testing.assert_array_equal(np.diag(np.asarray(nngp)), np.asarray(q) / 2)
+    np.testing.assert_array_equal(np.diag(np.asarray(deriv)), [0.5, 0.5])
+
+
+def test_arccos_kernel_derivatives_are_finite_at_rho_one_and_exact_inside():
+    for rho in (1.0, 1.0 - 1e-12):
+        d0, d1 = jax.jacfwd(arccos_kernels)(jnp.float64(rho))
+        assert np.isfinite(float(d0)) and np.isfinite(float(d1))
+        assert float(d1) == pytest.approx(0.5, abs=1e-5)
+    rho = 0.3
+    d0, d1 = jax.jacfwd(arccos_kernels)(jnp.float64(rho))
+    assert float(d0) == pytest.approx(1 / (2 * math.pi * math.sqrt(1 - rho**2)), rel=1e-12)
+    assert float(d1) == pytest.approx((math.pi - math.acos(rho)) / (2 * math.pi), rel=1e-12)

@@ -1,0 +1,143 @@
+"""Native NTK/NNGP kernels: exact diagonal, finite gradients, tiling, presets, errors."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from gantk.kernels import (
+    B_STD,
+    PRESETS,
+    W_STD,
+    Conv,
+    Dense,
+    Flatten,
+    Relu,
+    kernel_fn,
+    kernel_matrix,
+    preset,
+    serial,
+)
+
+PRESET_SHAPES = {
+    "fntk": (8, 8, 1),
+    "cntk_mnist": (28, 28, 1),
+    "cntk_cifar10": (32, 32, 3),
+    "cntk_celeba": (64, 64, 3),
+    "cntk_digits": (8, 8, 1),
+    "cntk_faces": (25, 25, 1),
+    "multires_small": (64, 64, 3),
+    "multires_medium": (64, 64, 3),
+    "multires_large": (64, 64, 3),
+}
+
+
+def _images(shape, n, seed):
+    return jnp.asarray(np.random.default_rng(seed).uniform(size=(n, *shape)))
+
+
+def _diag_reference(net, x):
+    """The θ = 0 recursion in float64 NumPy: q' = σw² P(q/2) + σb², Θ' = q' + σw² P(Θ/2)."""
+    x = np.asarray(net.prepare(x), np.float64)
+    q = np.sum(x * x, axis=-1) / x.shape[-1]
+    theta = None
+    for layer in net.layers:
+        if isinstance(layer, Flatten):
+            axes = tuple(range(1, q.ndim))
+            q = q.mean(axis=axes) if axes else q
+            theta = theta.mean(axis=axes) if theta is not None and axes else theta
+        elif isinstance(layer, Relu):
+            q, theta = q / 2, None if theta is None else theta / 2
+        else:
+            pool = (lambda a: np.asarray(layer.window_mean(jnp.asarray(a)))) if isinstance(layer, Conv) else (lambda a: a)
+            q = layer.w_std**2 * pool(q) + layer.b_std**2
+            theta = q if theta is None else q + layer.w_std**2 * pool(theta)
+    return q, theta
+
+
+@pytest.mark.parametrize("name", sorted(PRESET_SHAPES))
+def test_diagonal_equals_exact_theta_zero_recursion(name):
+    net = preset(name)
+    x = _images(PRESET_SHAPES[name], 3, seed=1)
+    nngp, ntk = kernel_fn(net, x)
+    q, theta = _diag_reference(net, x)
+    np.testing.assert_allclose(np.diag(np.asarray(nngp)), q, rtol=1e-13)
+    np.testing.assert_allclose(np.diag(np.asarray(ntk)), theta, rtol=1e-13)
+
+
+def test_kernel_is_symmetric_and_positive_semidefinite():
+    x = _images((8, 8, 1), 12, seed=2)
+    k = np.asarray(kernel_matrix(preset("cntk_digits"), x))
+    np.testing.assert_allclose(k, k.T, rtol=1e-12)
+    assert np.linalg.eigvalsh(k).min() > -1e-10
+
+
+def test_cross_kernel_of_a_copy_equals_its_diagonal_entry():
+    net = preset("cntk_faces")
+    x = _images((25, 25, 1), 4, seed=3)
+    z = x[jnp.array([2, 0])]
+    k_xz = kernel_matrix(net, x, z)
+    k_xx = kernel_matrix(net, x)
+    np.testing.assert_allclose(k_xz[2, 0], k_xx[2, 2], rtol=1e-12)
+    np.testing.assert_allclose(k_xz[0, 1], k_xx[0, 0], rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [jnp.float32, jnp.float64])
+def test_gradients_are_finite_when_fakes_copy_reals_or_each_other(dtype):
+    net = preset("cntk_digits")
+    x = _images((8, 8, 1), 5, seed=4).astype(dtype)
+    z = jnp.stack([x[0], x[0], x[3], _images((8, 8, 1), 1, seed=5)[0].astype(dtype)])
+
+    def total(z):
+        return jnp.sum(kernel_matrix(net, x, z)) + jnp.sum(kernel_matrix(net, z))
+
+    g = jax.jit(jax.grad(total))(z)
+    assert g.dtype == dtype
+    assert bool(jnp.all(jnp.isfinite(g)))
+
+
+@pytest.mark.parametrize("tile", [2, 3, 5])
+def test_tiled_kernel_and_its_gradient_equal_the_untiled_ones(tile):
+    net = preset("cntk_digits")
+    x = _images((8, 8, 1), 7, seed=6)
+    z = _images((8, 8, 1), 5, seed=7)
+    for args in ((x, z), (z, None)):
+        np.testing.assert_allclose(
+            kernel_matrix(net, *args, tile=tile), kernel_matrix(net, *args), rtol=1e-13, atol=1e-15
+        )
+    w = _images((5, 7), 1, seed=8)[0, ..., 0]
+
+    def weighted(z, tile):
+        return jnp.sum(w[: z.shape[0]] @ kernel_matrix(net, z, x, tile=tile)) + jnp.sum(kernel_matrix(net, z, tile=tile))
+
+    grad = jax.jit(jax.grad(weighted), static_argnums=1)
+    np.testing.assert_allclose(grad(z, tile), grad(z, None), rtol=1e-10, atol=1e-14)
+
+
+def test_nngp_and_ntk_of_a_single_dense_layer_are_the_affine_closed_form():
+    x = jnp.asarray(np.random.default_rng(9).uniform(size=(4, 3)))
+    net = serial(Dense())
+    nngp, ntk = kernel_fn(net, x)
+    expected = W_STD**2 * np.asarray(x) @ np.asarray(x).T / 3 + B_STD**2
+    np.testing.assert_allclose(nngp, expected, rtol=1e-13)
+    np.testing.assert_allclose(ntk, expected, rtol=1e-13)
+
+
+def test_unknown_preset_names_the_valid_ones():
+    with pytest.raises(ValueError, match="cntk_mnist"):
+        preset("cntk_mnsit")
+
+
+def test_bad_architectures_and_inputs_fail_with_clear_messages():
+    with pytest.raises(ValueError, match="padding"):
+        Conv(padding="FULL")
+    with pytest.raises(ValueError, match="flat readout"):
+        kernel_fn(serial(Conv(), Relu()), _images((8, 8, 1), 2, seed=0))
+    with pytest.raises(ValueError, match="divisible"):
+        kernel_fn(preset("multires_small"), _images((20, 20, 3), 2, seed=0))
+    with pytest.raises(ValueError, match="shapes differ"):
+        kernel_fn(preset("cntk_digits"), _images((8, 8, 1), 2, seed=0), _images((9, 9, 1), 2, seed=0))
+
+
+def test_every_preset_is_listed():
+    assert set(PRESET_SHAPES) == set(PRESETS)
