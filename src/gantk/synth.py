@@ -169,7 +169,7 @@ def _make_step(cfg: SynthConfig, x: jax.Array, k_xx: list[jax.Array], key: jax.A
         loss, grad = loss_and_grad(z, step)
         updates, opt_state = opt.update(grad, opt_state, z)
         z_new = jnp.clip(optax.apply_updates(z, updates), lo, hi)
-        return z_new, opt_state, loss, optax.global_norm(grad)
+        return z_new, opt_state, loss, optax.tree.norm(grad)
 
     return opt, step_fn
 
