@@ -144,12 +144,17 @@ def _optimizer(cfg: SynthConfig) -> optax.GradientTransformation:
     return optax.sgd(cfg.lr) if cfg.optimizer == "gd" else optax.adam(cfg.lr)
 
 
-def _make_step(cfg: SynthConfig, x: jax.Array, k_xx: list[jax.Array], key: jax.Array):
+def _make_step(cfg: SynthConfig):
+    """The jitted optimisation step ``(z, opt_state, step, x, k_xx, key) -> (z, opt_state, loss, ‖g‖)``.
+
+    The data and K_xx are arguments, not closure constants, so XLA does not try to
+    constant-fold the kernel of the data into the compiled step.
+    """
     nets = [preset(name) for name in cfg.kernels]
     opt = _optimizer(cfg)
     lo, hi = cfg.clip
 
-    def loss_and_grad(z, step):
+    def loss_and_grad(z, step, x, k_xx, key):
         if cfg.batch_size is None:
             return jax.value_and_grad(multires_loss)(
                 z, x, k_xx, nets, cfg.lambdas, method=cfg.method, tile=cfg.tile
@@ -165,8 +170,8 @@ def _make_step(cfg: SynthConfig, x: jax.Array, k_xx: list[jax.Array], key: jax.A
         return loss, jnp.zeros_like(z).at[idx_z].add(g_batch)
 
     @jax.jit
-    def step_fn(z, opt_state, step):
-        loss, grad = loss_and_grad(z, step)
+    def step_fn(z, opt_state, step, x, k_xx, key):
+        loss, grad = loss_and_grad(z, step, x, k_xx, key)
         updates, opt_state = opt.update(grad, opt_state, z)
         z_new = jnp.clip(optax.apply_updates(z, updates), lo, hi)
         return z_new, opt_state, loss, optax.tree.norm(grad)
@@ -215,7 +220,7 @@ def synthesize(
     key = jax.random.key(cfg.seed)
     lo, hi = cfg.clip
     k_xx = [kernel_matrix(preset(name), x, tile=cfg.tile) for name in cfg.kernels]
-    opt, step_fn = _make_step(cfg, x, k_xx, key)
+    opt, step_fn = _make_step(cfg)
 
     z = lo + (hi - lo) * jax.random.uniform(jax.random.fold_in(key, -1 % 2**31), x.shape, dtype)
     opt_state = opt.init(z)
@@ -235,7 +240,7 @@ def synthesize(
     t_last, step_last = t0, start
     last_good = start
     for step in range(start, cfg.steps):
-        z_new, opt_state_new, loss, gnorm = step_fn(z, opt_state, step)
+        z_new, opt_state_new, loss, gnorm = step_fn(z, opt_state, step, x, k_xx, key)
         loss, gnorm = float(loss), float(gnorm)
         if not (np.isfinite(loss) and np.isfinite(gnorm)):
             where = f"last good checkpoint {ckpt} (step {last_good})" if ckpt else "no checkpoint was configured"
