@@ -141,3 +141,17 @@ def test_bad_architectures_and_inputs_fail_with_clear_messages():
 
 def test_every_preset_is_listed():
     assert set(PRESET_SHAPES) == set(PRESETS)
+
+
+def test_tiled_backward_pass_keeps_no_per_pair_pixel_maps():
+    saved_residuals = pytest.importorskip("jax._src.ad_checkpoint").saved_residuals
+    net = preset("cntk_digits")
+    x, z = _images((8, 8, 1), 12, seed=10), _images((8, 8, 1), 12, seed=11)
+    pair_maps = 12 * 12 * 4 * 4  # N1 · N2 · H' · W' after the first conv
+
+    def largest_residual(tile):
+        res = saved_residuals(lambda z: jnp.sum(kernel_matrix(net, x, z, tile=tile)), z)
+        return max(int(np.prod(a.shape)) for a, _ in res)
+
+    assert largest_residual(None) >= pair_maps  # the untiled backward stores the maps
+    assert largest_residual(4) < pair_maps / 2  # the tiled one recomputes them per tile
