@@ -13,6 +13,7 @@ from typing import Literal
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 from jaxtyping import Array, Float
 
@@ -95,11 +96,19 @@ def kernel_matrix(
         same = (i * ta + rows)[:, None] == (j * tb + cols)[None, :] if symmetric else None
         return _tile_value(net, which, a_blk, b_blk, same)
 
-    def row_of_tiles(args):
-        a_blk, i = args
-        return lax.map(lambda bj: one_tile(a_blk, i, bj[0], bj[1]), (b_t, jnp.arange(blocks_b)))
+    if symmetric:
+        # K(x, x) is symmetric: compute the tiles on and above the diagonal only.
+        upper_i, upper_j = np.triu_indices(blocks_a)
+        upper = lax.map(lambda ij: one_tile(a_t[ij[0]], ij[0], a_t[ij[1]], ij[1]), (upper_i, upper_j))
+        tiles = jnp.zeros((blocks_a, blocks_a, ta, ta), upper.dtype)
+        tiles = tiles.at[upper_j, upper_i].set(upper.transpose(0, 2, 1)).at[upper_i, upper_j].set(upper)
+    else:
 
-    tiles = lax.map(row_of_tiles, (a_t, jnp.arange(blocks_a)))  # (Ba, Bb, ta, tb)
+        def row_of_tiles(args):
+            a_blk, i = args
+            return lax.map(lambda bj: one_tile(a_blk, i, bj[0], bj[1]), (b_t, jnp.arange(blocks_b)))
+
+        tiles = lax.map(row_of_tiles, (a_t, jnp.arange(blocks_a)))  # (Ba, Bb, ta, tb)
     full = tiles.transpose(0, 2, 1, 3).reshape(blocks_a * ta, blocks_b * tb)
     return full[:n1, :n2]
 
