@@ -103,7 +103,7 @@ def main() -> None:
     parser.add_argument("--shape", type=int, nargs=3, default=None, help="H W C (default: the preset's)")
     parser.add_argument("--tile", type=int, default=None)
     parser.add_argument("--lam", type=float, default=1.28)
-    parser.add_argument("--method", default="eigh", choices=["eigh", "expm"])
+    parser.add_argument("--method", default="eigh", choices=["eigh", "expm", "lanczos"])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--json", default=None, help="append the rows to this JSON-lines file")
     args = parser.parse_args()

@@ -15,6 +15,9 @@ Two routes compute exp(−λK) y:
   divided differences here are evaluated in a form that is exact for equal
   eigenvalues.
 * ``"expm"``: the Padé matrix exponential ``jax.scipy.linalg.expm``.
+* ``"lanczos"``: a Krylov approximation with ``krylov_dim`` Lanczos steps and a
+  two-basis Daleckii–Krein VJP (``gantk.krylov``): O(m N²) instead of O(N³), for
+  large N.
 """
 
 from __future__ import annotations
@@ -26,8 +29,12 @@ import jax.numpy as jnp
 from jaxtyping import Array, Float
 
 from gantk.kernels import ElementNet, kernel_matrix
+from gantk.krylov import heat_apply_lanczos
 
-Method = Literal["eigh", "expm"]
+Method = Literal["eigh", "expm", "lanczos"]
+
+#: Krylov dimension of the ``"lanczos"`` route (ignored by the others).
+KRYLOV_DIM = 64
 
 
 def _exp_divided_differences(w: Array, lam: Array) -> Array:
@@ -80,7 +87,12 @@ heat_apply.defvjp(_heat_fwd, _heat_bwd)
 
 
 def discriminator(
-    k: Float[Array, "n n"], y: Float[Array, " n"], lam: float, *, method: Method = "eigh"
+    k: Float[Array, "n n"],
+    y: Float[Array, " n"],
+    lam: float,
+    *,
+    method: Method = "eigh",
+    krylov_dim: int = KRYLOV_DIM,
 ) -> Float[Array, " n"]:
     """D = (I − exp(−λK)) y (Eq. 3): the NTK-GP mean prediction on the training rows."""
     lam = jnp.asarray(lam, k.dtype)
@@ -88,7 +100,9 @@ def discriminator(
         return y - heat_apply(k, y, lam)
     if method == "expm":
         return y - jax.scipy.linalg.expm(-lam * k) @ y
-    raise ValueError(f"method must be 'eigh' or 'expm', got {method!r}")
+    if method == "lanczos":
+        return y - heat_apply_lanczos(k, y, lam, min(krylov_dim, k.shape[0]))
+    raise ValueError(f"method must be 'eigh', 'expm' or 'lanczos', got {method!r}")
 
 
 def labels(n_real: int, n_fake: int, dtype=jnp.float32) -> Float[Array, " n"]:
@@ -104,11 +118,11 @@ def stack_kernel(
 
 
 def ganntk_loss_from_kernel(
-    k: Float[Array, "n n"], n_real: int, lam: float, *, method: Method = "eigh"
+    k: Float[Array, "n n"], n_real: int, lam: float, *, method: Method = "eigh", krylov_dim: int = KRYLOV_DIM
 ) -> Float[Array, ""]:
     """L = ½ ‖1 − D‖² (Eq. 16) for the stacked kernel of n_real real rows then fakes."""
     y = labels(n_real, k.shape[0] - n_real, k.dtype)
-    d = discriminator(k, y, lam, method=method)
+    d = discriminator(k, y, lam, method=method, krylov_dim=krylov_dim)
     return 0.5 * jnp.sum((1.0 - d) ** 2)
 
 
@@ -121,6 +135,7 @@ def ganntk_loss(
     *,
     method: Method = "eigh",
     tile: int | None = None,
+    krylov_dim: int = KRYLOV_DIM,
 ) -> Float[Array, ""]:
     """The GA-NTK loss of fakes ``z`` against reals ``x`` with a precomputed K_xx.
 
@@ -129,7 +144,8 @@ def ganntk_loss(
     """
     k_xz = kernel_matrix(net, x, z, tile=tile)
     k_zz = kernel_matrix(net, z, tile=tile)
-    return ganntk_loss_from_kernel(stack_kernel(k_xx, k_xz, k_zz), x.shape[0], lam, method=method)
+    k = stack_kernel(k_xx, k_xz, k_zz)
+    return ganntk_loss_from_kernel(k, x.shape[0], lam, method=method, krylov_dim=krylov_dim)
 
 
 def multires_loss(
@@ -141,6 +157,7 @@ def multires_loss(
     *,
     method: Method = "eigh",
     tile: int | None = None,
+    krylov_dim: int = KRYLOV_DIM,
 ) -> Float[Array, ""]:
     """Σ_m L_m(Z): the losses of several NTK-GPs, each with its kernel and λ (Eq. 7).
 
@@ -150,7 +167,8 @@ def multires_loss(
     if not (len(k_xx) == len(nets) == len(lams)):
         raise ValueError(f"need one K_xx and one λ per kernel: {len(k_xx)} K_xx, {len(nets)} nets, {len(lams)} λ")
     return sum(
-        ganntk_loss(z, x, kxx, net, lam, method=method, tile=tile) for kxx, net, lam in zip(k_xx, nets, lams)
+        ganntk_loss(z, x, kxx, net, lam, method=method, tile=tile, krylov_dim=krylov_dim)
+        for kxx, net, lam in zip(k_xx, nets, lams)
     )
 
 
@@ -162,6 +180,7 @@ def batchwise_loss(
     lams: Sequence[float],
     *,
     method: Method = "eigh",
+    krylov_dim: int = KRYLOV_DIM,
 ) -> Float[Array, ""]:
     """The batch-wise objective (Eq. 5) on one sampled batch of b real and b fake rows.
 
@@ -169,4 +188,4 @@ def batchwise_loss(
     indices; the caller samples the indices (``gantk.synth``). The 2b×2b kernels
     then discriminate the batch, so the run fools many small discriminators.
     """
-    return multires_loss(z_batch, x_batch, k_xx_batch, nets, lams, method=method)
+    return multires_loss(z_batch, x_batch, k_xx_batch, nets, lams, method=method, krylov_dim=krylov_dim)

@@ -60,7 +60,9 @@ class SynthConfig:
       log_every: log a progress line every this many steps.
       clip: the data range (lo, hi); Z starts U[lo, hi] and is clipped to it.
       dtype: ``"float32"`` or ``"float64"`` (turns on JAX's 64-bit mode).
-      method: ``"eigh"`` or ``"expm"``, the route through exp(−λK) (see ``gantk.gp``).
+      method: ``"eigh"``, ``"expm"`` or ``"lanczos"``: the route through exp(−λK)
+        (see ``gantk.gp``); ``"lanczos"`` is for large N.
+      krylov_dim: Lanczos steps of the ``"lanczos"`` route.
       tile: tile size for kernel matrices (``None`` = untiled).
     """
 
@@ -78,6 +80,7 @@ class SynthConfig:
     dtype: str = "float32"
     method: Method = "eigh"
     tile: int | None = None
+    krylov_dim: int = 64
 
     def __post_init__(self):
         object.__setattr__(self, "kernels", tuple(self.kernels))
@@ -93,8 +96,10 @@ class SynthConfig:
             raise ValueError(f"optimizer must be 'gd' or 'adam', got {self.optimizer!r}")
         if self.dtype not in ("float32", "float64"):
             raise ValueError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
-        if self.method not in ("eigh", "expm"):
-            raise ValueError(f"method must be 'eigh' or 'expm', got {self.method!r}")
+        if self.method not in ("eigh", "expm", "lanczos"):
+            raise ValueError(f"method must be 'eigh', 'expm' or 'lanczos', got {self.method!r}")
+        if self.krylov_dim < 2:
+            raise ValueError(f"krylov_dim must be at least 2, got {self.krylov_dim}")
         if self.steps < 0 or self.lr <= 0:
             raise ValueError(f"need steps >= 0 and lr > 0, got steps={self.steps}, lr={self.lr}")
         if self.batch_size is not None and self.batch_size < 1:
@@ -157,7 +162,7 @@ def _make_step(cfg: SynthConfig):
     def loss_and_grad(z, step, x, k_xx, key):
         if cfg.batch_size is None:
             return jax.value_and_grad(multires_loss)(
-                z, x, k_xx, nets, cfg.lambdas, method=cfg.method, tile=cfg.tile
+                z, x, k_xx, nets, cfg.lambdas, method=cfg.method, tile=cfg.tile, krylov_dim=cfg.krylov_dim
             )
         b = cfg.batch_size
         key_x, key_z = jax.random.split(jax.random.fold_in(key, step))
@@ -165,7 +170,7 @@ def _make_step(cfg: SynthConfig):
         idx_z = jax.random.choice(key_z, z.shape[0], (b,), replace=False)
         k_sub = [k[idx_x][:, idx_x] for k in k_xx]
         loss, g_batch = jax.value_and_grad(batchwise_loss)(
-            z[idx_z], x[idx_x], k_sub, nets, cfg.lambdas, method=cfg.method
+            z[idx_z], x[idx_x], k_sub, nets, cfg.lambdas, method=cfg.method, krylov_dim=cfg.krylov_dim
         )
         return loss, jnp.zeros_like(z).at[idx_z].add(g_batch)
 
