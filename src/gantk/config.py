@@ -1,0 +1,398 @@
+"""The workflow's configuration: loading, checking against the JSON schema, and the runs it defines.
+
+A config (``config/config.yaml``, ``config/paper.yaml``, ``config/test.yaml``) names
+data sets, GA-NTK methods and experiments; the runs of the workflow are the union over
+experiments of dataset × n × seed × method. :func:`validate_config` checks a config
+against ``workflow/schemas/config.schema.yaml`` *and* across sections (an experiment's
+method must exist, a figure must show a run that exists, a toy data set needs a kernel
+for 2-D points, ...), fills in the schema's defaults, and raises :class:`ConfigError`
+listing every problem, each naming its key and the allowed values, e.g.::
+
+    config key 'methods.ga_cntk.optimizer': 'sgd' is not allowed; allowed values: 'gd', 'adam'
+
+The Snakefile calls it before any job exists; the same check is available from Python.
+
+Settings of one run (:func:`run_settings`) are the method's settings updated with the
+experiment's ``settings`` overrides, with ``"dataset"`` in ``kernels`` replaced by the
+data set's own kernel preset. ``batch_size`` counts rows per side, as
+:class:`gantk.synth.SynthConfig` does: b real and b fake rows per step.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+from typing import Any, Iterable, Mapping, NamedTuple
+
+import jsonschema
+import yaml
+
+#: Kernel presets that take flat vectors (the toy mixtures); every other preset is a CNN on images.
+VECTOR_KERNELS = ("fntk",)
+
+#: A method's ``kernels`` entry standing for the data set's own kernel preset.
+DATASET_KERNEL = "dataset"
+
+#: Method settings that are not :class:`gantk.synth.SynthConfig` fields, or are named differently.
+_NOT_SYNTH = ("kind", "kernels")
+_RENAMED = {"solver": "method"}
+
+
+class ConfigError(ValueError):
+    """A workflow config breaks the schema or refers to something it does not define."""
+
+    def __init__(self, problems: list[str], source: str | None = None):
+        self.problems = problems
+        where = f" in {source}" if source else ""
+        super().__init__(
+            f"{len(problems)} problem(s) with the workflow config{where}:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+class Run(NamedTuple):
+    """One GA-NTK run: a data subset (dataset, n, seed) and a method."""
+
+    dataset: str
+    n: int
+    seed: int
+    method: str
+
+
+def load_schema(path: str | os.PathLike) -> dict:
+    """Read a JSON schema written in YAML."""
+    return yaml.safe_load(Path(path).read_text())
+
+
+def load_config(path: str | os.PathLike, schema: Mapping | str | os.PathLike) -> dict:
+    """Read a YAML config and :func:`validate_config` it (defaults filled in)."""
+    config = yaml.safe_load(Path(path).read_text())
+    return validate_config(config, schema, source=str(path))
+
+
+def validate_config(config: Any, schema: Mapping | str | os.PathLike, *, source: str | None = None) -> dict:
+    """Check ``config`` against ``schema`` and across its sections; fill in defaults.
+
+    Args:
+      config: the parsed config (a dict; modified in place: missing keys that have a
+        default in the schema are added).
+      schema: the schema itself or the path of its YAML file.
+      source: a name for messages (e.g. the config file).
+
+    Returns:
+      ``config`` with defaults filled in.
+
+    Raises:
+      ConfigError: listing every problem found, each naming the key
+        (``methods.ga_cntk.lr``, ``experiments[1].methods[0]``) and what is allowed.
+    """
+    if not isinstance(schema, Mapping):
+        schema = load_schema(schema)
+    if not isinstance(config, dict):
+        raise ConfigError([f"the config must be a mapping of keys to values, got {type(config).__name__}"], source)
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = sorted({_describe(error, schema) for error in validator.iter_errors(config)})
+    if problems:
+        raise ConfigError(problems, source)
+    _fill_defaults(config, schema, schema)
+    problems = _cross_check(config)
+    if problems:
+        raise ConfigError(problems, source)
+    return config
+
+
+# --------------------------------------------------------------------------------------
+# The runs a config defines
+
+
+def expand_runs(config: Mapping) -> list[Run]:
+    """Every (dataset, n, seed, method) of the experiments, first occurrence order, no repeats."""
+    runs: dict[Run, None] = {}
+    for exp in config["experiments"]:
+        for n in exp["n"]:
+            for seed in exp["seeds"]:
+                for method in exp["methods"]:
+                    runs[Run(exp["dataset"], int(n), int(seed), method)] = None
+    return list(runs)
+
+
+def run_settings(config: Mapping, run: Run) -> dict:
+    """The settings of ``run``: its method's, updated by the overrides of the experiments holding it.
+
+    ``kernels`` is resolved (``"dataset"`` → the data set's kernel preset) and returned as a list.
+    A run outside every experiment gets its method's settings unchanged.
+    """
+    settings = copy.deepcopy(dict(config["methods"][run.method]))
+    for exp in _experiments_with(config, run):
+        settings.update(copy.deepcopy(exp.get("settings", {}).get(run.method, {})))
+    kernel = config["datasets"][run.dataset]["kernel"]
+    settings["kernels"] = [kernel if k == DATASET_KERNEL else k for k in settings["kernels"]]
+    return dict(sorted(settings.items()))
+
+
+def run_kernels(config: Mapping, run: Run) -> list[str]:
+    """The kernel presets of ``run``, one λ search each."""
+    return run_settings(config, run)["kernels"]
+
+
+def synth_kwargs(settings: Mapping) -> dict:
+    """Keyword arguments of :class:`gantk.synth.SynthConfig` from run settings (without λ and seed)."""
+    out = {_RENAMED.get(k, k): v for k, v in settings.items() if k not in _NOT_SYNTH}
+    out["kernels"] = tuple(settings["kernels"])
+    return out
+
+
+def methods_of_kind(config: Mapping, kind: str) -> list[str]:
+    """Names of the methods whose ``kind`` is ``kind`` (e.g. ``"ga_ntk"``)."""
+    return [name for name, m in config["methods"].items() if m.get("kind", "ga_ntk") == kind]
+
+
+def figure_runs(config: Mapping, name: str) -> list[Run]:
+    """The runs figure ``name`` shows (empty if it is not configured)."""
+    fig = config.get("figures", {}).get(name)
+    if not fig:
+        return []
+    if "rows" in fig:
+        return [Run(r["dataset"], r["n"], r["seed"], m) for r in fig["rows"] for m in fig["methods"]]
+    runs = [Run(fig["dataset"], fig["n"], fig["seed"], fig["method"])]
+    if fig.get("compare"):
+        runs.append(Run(fig["dataset"], fig["n"], fig["seed"], fig["compare"]))
+    return runs
+
+
+# --------------------------------------------------------------------------------------
+# Schema errors as messages
+
+
+def _key(path: Iterable) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _show(values: Iterable) -> str:
+    return ", ".join(repr(v) for v in values)
+
+
+_TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
+               "number": "a number", "boolean": "true or false", "null": "null"}
+
+
+def _describe(error: jsonschema.ValidationError, root: Mapping) -> str:
+    """One line naming the key, what it holds and what is allowed."""
+    key = _key(error.absolute_path)
+    kind, value, rule = error.validator, error.instance, error.validator_value
+    if "propertyNames" in error.relative_schema_path:
+        return f"config key '{key}': the name {value!r} is not allowed; names are {_name_rule(root)}"
+    if kind == "additionalProperties" and isinstance(value, dict):
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(k for k in value if k not in allowed)
+        prefix = "" if key == "(top level)" else key + "."
+        return "; ".join(
+            f"config key '{prefix}{k}' is not allowed; allowed keys here: {_show(allowed)}" for k in extra
+        )
+    if kind == "required":
+        missing = [k for k in rule if k not in value]
+        prefix = "" if key == "(top level)" else key + "."
+        return "; ".join(f"config key '{prefix}{k}' is missing (required)" for k in missing)
+    if kind == "enum":
+        return f"config key '{key}': {value!r} is not allowed; allowed values: {_show(rule)}"
+    if kind == "const":
+        return f"config key '{key}': {value!r} is not allowed; the only allowed value here is {rule!r}"
+    if kind == "type":
+        types = [rule] if isinstance(rule, str) else list(rule)
+        wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+        hint = ""
+        if isinstance(value, str) and {"number", "integer"} & set(types) and "e" in value.lower():
+            hint = " (YAML reads 1e-2 as a string: write 0.01 or 1.0e-2)"
+        return f"config key '{key}': expected {wanted}, got {value!r}{hint}"
+    if kind == "pattern" and error.absolute_path and isinstance(value, str):
+        return f"config key '{key}': {value!r} does not match {rule!r}"
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        op = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[kind]
+        return f"config key '{key}': {value!r} is out of range; allowed values are {op} {rule}"
+    if kind in ("minItems", "minProperties"):
+        return f"config key '{key}': needs at least {rule} entr{'y' if rule == 1 else 'ies'}"
+    if kind == "uniqueItems":
+        return f"config key '{key}': entries must not repeat, got {value!r}"
+    return f"config key '{key}': {error.message}"
+
+
+def _name_rule(root: Mapping) -> str:
+    name = root.get("$defs", {}).get("name", {})
+    return f"{name.get('description', 'names')} (pattern {name.get('pattern')!r})"
+
+
+def _resolve(schema: Mapping, root: Mapping) -> Mapping:
+    while isinstance(schema, Mapping) and "$ref" in schema:
+        ref = schema["$ref"]
+        if not ref.startswith("#/"):
+            raise ValueError(f"only local $ref are supported in the config schema, got {ref!r}")
+        node: Any = root
+        for part in ref[2:].split("/"):
+            node = node[part]
+        schema = node
+    return schema
+
+
+def _fill_defaults(instance: Any, schema: Mapping, root: Mapping) -> None:
+    """Add the schema's ``default`` for every missing property, recursively (in place)."""
+    schema = _resolve(schema, root)
+    if isinstance(instance, dict):
+        props = schema.get("properties", {})
+        for name, sub in props.items():
+            sub_resolved = _resolve(sub, root)
+            if name not in instance and "default" in sub_resolved:
+                instance[name] = copy.deepcopy(sub_resolved["default"])
+            if name in instance:
+                _fill_defaults(instance[name], sub_resolved, root)
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, Mapping):
+            for name, value in instance.items():
+                if name not in props:
+                    _fill_defaults(value, extra, root)
+    elif isinstance(instance, list) and isinstance(schema.get("items"), Mapping):
+        for item in instance:
+            _fill_defaults(item, schema["items"], root)
+
+
+# --------------------------------------------------------------------------------------
+# Checks across sections
+
+
+def _experiments_with(config: Mapping, run: Run) -> list[Mapping]:
+    return [
+        exp
+        for exp in config["experiments"]
+        if exp["dataset"] == run.dataset and run.n in exp["n"] and run.seed in exp["seeds"] and run.method in exp["methods"]
+    ]
+
+
+def _check_dataset_options(datasets: Mapping) -> list[str]:
+    from gantk.data.registry import resolve_options
+
+    problems = []
+    for name, data in datasets.items():
+        if data["type"] != "images":
+            if data.get("options"):
+                problems.append(f"config key 'datasets.{name}.options': toy mixtures take no options")
+            continue
+        try:
+            resolve_options(data["source"], data.get("options", {}))
+        except ValueError as err:
+            problems.append(f"config key 'datasets.{name}.options': {err}")
+    return problems
+
+
+def _cross_check(config: Mapping) -> list[str]:
+    datasets, methods = config["datasets"], config["methods"]
+    problems = _check_dataset_options(datasets)
+    for i, exp in enumerate(config["experiments"]):
+        where = f"experiments[{i}]"
+        if exp["dataset"] not in datasets:
+            problems.append(
+                f"config key '{where}.dataset': {exp['dataset']!r} is not defined under 'datasets'; "
+                f"defined: {_show(datasets)}"
+            )
+            continue
+        for j, method in enumerate(exp["methods"]):
+            if method not in methods:
+                problems.append(
+                    f"config key '{where}.methods[{j}]': {method!r} is not defined under 'methods'; "
+                    f"defined: {_show(methods)}"
+                )
+        for method in exp.get("settings", {}):
+            if method not in exp["methods"]:
+                problems.append(
+                    f"config key '{where}.settings.{method}': {method!r} is not one of this experiment's "
+                    f"methods: {_show(exp['methods'])}"
+                )
+    if problems:
+        return problems
+    problems += _check_runs(config)
+    problems += _check_figures(config)
+    return problems
+
+
+def _check_runs(config: Mapping) -> list[str]:
+    problems: list[str] = []
+    seen: dict[Run, dict] = {}
+    for run in expand_runs(config):
+        # Overrides merged over all holding experiments must agree with each one's own view.
+        views = []
+        for exp in _experiments_with(config, run):
+            settings = dict(config["methods"][run.method])
+            settings.update(exp.get("settings", {}).get(run.method, {}))
+            views.append(settings)
+        if any(v != views[0] for v in views[1:]):
+            problems.append(
+                f"run {run.dataset} n={run.n} seed={run.seed} {run.method} appears in several experiments "
+                "with different 'settings'; give it one set of settings"
+            )
+            continue
+        settings = run_settings(config, run)
+        seen[run] = settings
+        data = config["datasets"][run.dataset]
+        if data["type"] == "toy":
+            bad = [k for k in settings["kernels"] if k not in VECTOR_KERNELS]
+            if bad:
+                problems.append(
+                    f"config key 'methods.{run.method}.kernels': {_show(bad)} is a convolutional kernel, but "
+                    f"{run.dataset!r} holds 2-D points; allowed for toy data: {_show(VECTOR_KERNELS)}"
+                )
+        b = settings.get("batch_size")
+        if b is not None and b > run.n:
+            problems.append(
+                f"config key 'methods.{run.method}.batch_size': {b} exceeds n = {run.n} of {run.dataset!r} "
+                f"(b real rows are drawn from the n real points each step)"
+            )
+    return problems
+
+
+_FIGURE_TYPES = {"fig1": "images", "fig6": "images", "fig3": "images", "fig7": "images", "fig4": "toy", "fig10": "toy"}
+
+
+def _check_figures(config: Mapping) -> list[str]:
+    problems: list[str] = []
+    runs = set(expand_runs(config))
+    for name, fig in config.get("figures", {}).items():
+        if not fig:
+            continue
+        for run in figure_runs(config, name):
+            if run not in runs:
+                problems.append(
+                    f"config key 'figures.{name}': run {run.dataset} n={run.n} seed={run.seed} {run.method} "
+                    "is not in any experiment; add it to 'experiments' or show another run"
+                )
+            elif config["datasets"][run.dataset]["type"] != _FIGURE_TYPES[name]:
+                problems.append(
+                    f"config key 'figures.{name}': {name} shows {_FIGURE_TYPES[name]} data, "
+                    f"but {run.dataset!r} is of type {config['datasets'][run.dataset]['type']!r}"
+                )
+    fig7 = config.get("figures", {}).get("fig7")
+    if fig7 and Run(fig7["dataset"], fig7["n"], fig7["seed"], fig7["method"]) in runs:
+        b = run_settings(config, Run(fig7["dataset"], fig7["n"], fig7["seed"], fig7["method"])).get("batch_size")
+        if b != 1:
+            problems.append(
+                f"config key 'figures.fig7.method': {fig7['method']!r} has batch_size {b}; "
+                "the mean-image figure shows a batch_size 1 run"
+            )
+    return problems
+
+
+__all__ = [
+    "ConfigError",
+    "DATASET_KERNEL",
+    "Run",
+    "VECTOR_KERNELS",
+    "expand_runs",
+    "figure_runs",
+    "load_config",
+    "load_schema",
+    "methods_of_kind",
+    "run_kernels",
+    "run_settings",
+    "synth_kwargs",
+    "validate_config",
+]

@@ -1,0 +1,339 @@
+"""Figures of the workflow, drawn from saved arrays (no computation beyond selection).
+
+Every function returns a :class:`matplotlib.figure.Figure`; save it with
+:func:`gantk.io.save_figure`. Images are (N, H, W, C) arrays with pixel values in
+[0, 1] (C = 1 drawn in grey, C = 3 as RGB); 2-D points are (N, 2) in the unit square.
+
+* :func:`image_grid` tiles images into one array (the building block of the rest).
+* :func:`samples_figure` — panels of sample grids, rows × columns (Fig 1, Fig 6).
+* :func:`learning_curve_figure` — the loss along a run, images of Z along it, and the
+  average max-SSIM of Z to the training set along it against the held-out level (Fig 3).
+* :func:`toy_figure` — generated 2-D points over the real ones, the mode centres and
+  their 3σ circles, at a few steps of a run (Fig 4, Fig 10).
+* :func:`mean_image_figure` — batch-wise b = 1 samples next to the training mean (Fig 7).
+* :func:`loss_curves_figure` — loss against step for several runs.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from jaxtyping import Float
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle
+
+#: Radius of the drawn circle around each mode, in standard deviations (the
+#: high-quality radius of :func:`gantk.metrics.mode_coverage`).
+MODE_RADIUS_STD = 3.0
+
+
+def image_grid(
+    images: Float[np.ndarray, "n h w c"],
+    ncols: int | None = None,
+    *,
+    pad: int = 1,
+    pad_value: float = 1.0,
+) -> Float[np.ndarray, "gh gw c"]:
+    """Tile images row by row into one image, ``pad`` pixels of ``pad_value`` between them.
+
+    Args:
+      images: (N, H, W, C) images, N ≥ 1.
+      ncols: images per row; None = ⌈√N⌉.
+      pad: pixels between neighbouring images.
+      pad_value: value of the padding and of empty cells after the last image.
+
+    Returns:
+      (rows·(H + pad) − pad, ncols·(W + pad) − pad, C) array, rows = ⌈N / ncols⌉;
+      image i sits at row i // ncols, column i % ncols.
+    """
+    images = np.asarray(images)
+    if images.ndim != 4 or images.shape[0] == 0:
+        raise ValueError(f"images must have shape (N, H, W, C) with N >= 1, got {images.shape}")
+    n, h, w, c = images.shape
+    ncols = int(ncols) if ncols is not None else int(np.ceil(np.sqrt(n)))
+    if ncols < 1 or pad < 0:
+        raise ValueError(f"need ncols >= 1 and pad >= 0, got ncols={ncols}, pad={pad}")
+    nrows = -(-n // ncols)
+    out = np.full((nrows * (h + pad) - pad, ncols * (w + pad) - pad, c), pad_value, dtype=images.dtype)
+    for i, image in enumerate(images):
+        r, q = divmod(i, ncols)
+        out[r * (h + pad) : r * (h + pad) + h, q * (w + pad) : q * (w + pad) + w] = image
+    return out
+
+
+def evenly_spaced(count: int, k: int) -> np.ndarray:
+    """k indices spread evenly over range(count), first and last included (all if k ≥ count)."""
+    if count < 1 or k < 1:
+        raise ValueError(f"need count >= 1 and k >= 1, got count={count}, k={k}")
+    if k >= count:
+        return np.arange(count)
+    return np.unique(np.round(np.linspace(0, count - 1, k)).astype(int))
+
+
+def nearest_snapshots(snapshot_steps: Sequence[int], steps: Sequence[int]) -> np.ndarray:
+    """Index of the snapshot nearest to each of ``steps`` (the earlier one on ties), repeats dropped."""
+    snapshot_steps = np.asarray(snapshot_steps)
+    if snapshot_steps.size == 0:
+        raise ValueError("no snapshots to choose from")
+    picked = [int(np.argmin(np.abs(snapshot_steps - int(s)))) for s in steps]
+    return np.asarray(list(dict.fromkeys(picked)), dtype=int)
+
+
+def _show(ax, image: np.ndarray) -> None:
+    image = np.clip(image, 0.0, 1.0)
+    if image.shape[-1] == 1:
+        ax.imshow(image[..., 0], cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
+    else:
+        ax.imshow(image, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def samples_figure(
+    panels: Sequence[Sequence[np.ndarray]],
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    *,
+    grid: int = 4,
+    title: str | None = None,
+) -> Figure:
+    """Rows × columns of image grids, each showing the first grid² images of its panel.
+
+    Args:
+      panels: ``panels[i][j]`` is an (N, H, W, C) image set; sizes may differ between rows.
+      row_labels, col_labels: one label per row / column.
+      grid: each panel shows grid × grid images (fewer if the set is smaller).
+      title: figure title.
+    """
+    nrows, ncols = len(panels), len(col_labels)
+    if nrows != len(row_labels) or any(len(row) != ncols for row in panels):
+        raise ValueError(f"panels must be {len(row_labels)} rows of {ncols} image sets")
+    fig = Figure(figsize=(2.2 * ncols, 2.3 * nrows + 0.4))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    for i, row in enumerate(panels):
+        for j, images in enumerate(row):
+            _show(axes[i, j], image_grid(np.asarray(images)[: grid * grid], ncols=grid))
+            if i == 0:
+                axes[i, j].set_title(col_labels[j], fontsize=10)
+        axes[i, 0].set_ylabel(row_labels[i], fontsize=9)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def learning_curve_figure(
+    curve: pd.DataFrame,
+    snapshot_steps: np.ndarray,
+    snapshots: np.ndarray,
+    along_run: pd.DataFrame,
+    *,
+    reference_am_ssim: float | None = None,
+    strip: int = 6,
+    images: int = 3,
+    title: str | None = None,
+) -> Figure:
+    """Loss against step, Z at a few steps above it, and AM-SSIM along the run (paper Fig 3).
+
+    Args:
+      curve: columns ``step`` (1-based) and ``loss`` (the loss at the Z that step started from).
+      snapshot_steps: (S,) steps of the snapshots (0 = initial noise).
+      snapshots: (S, n, H, W, C) Z at those steps.
+      along_run: columns ``step`` and ``am_ssim``: the average over Z's images of the max
+        SSIM to the training set, at each snapshot.
+      reference_am_ssim: the same for held-out real images (drawn as a level: above it,
+        samples resemble the training set more than unseen real images do: copies).
+      strip: snapshots shown (evenly spaced, first and last included).
+      images: images of each snapshot shown (the first ones of Z).
+      title: figure title.
+    """
+    snapshot_steps = np.asarray(snapshot_steps)
+    chosen = evenly_spaced(len(snapshot_steps), strip)
+    k = len(chosen)
+    fig = Figure(figsize=(max(7.0, 1.3 * k), 6.8))
+    grid = fig.add_gridspec(2, k, height_ratios=[1.2, 2.0], hspace=0.25, bottom=0.15)
+    for col, s in enumerate(chosen):
+        ax = fig.add_subplot(grid[0, col])
+        _show(ax, image_grid(np.asarray(snapshots[s])[:images], ncols=1))
+        ax.set_title(f"step {int(snapshot_steps[s])}", fontsize=9)
+    ax = fig.add_subplot(grid[1, :])
+    # The row of step t holds the loss at Z after t − 1 steps.
+    ax.plot(curve["step"] - 1, curve["loss"], color="C0", lw=1.2, label="GA-NTK loss")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss", color="C0")
+    ax.tick_params(axis="y", labelcolor="C0")
+    for s in chosen:
+        ax.axvline(int(snapshot_steps[s]), color="0.8", lw=0.8, ls=":", zorder=0)
+    twin = ax.twinx()
+    twin.plot(along_run["step"], along_run["am_ssim"], "o-", color="C3", ms=3, lw=1.2, label="AM-SSIM of Z")
+    if reference_am_ssim is not None and np.isfinite(reference_am_ssim):
+        twin.axhline(reference_am_ssim, color="C2", ls="--", lw=1.2, label="AM-SSIM of held-out real images")
+        above = along_run.loc[along_run["am_ssim"] > reference_am_ssim, "step"]
+        if len(above):
+            twin.axvspan(float(above.iloc[0]), float(along_run["step"].max()), color="C3", alpha=0.06, lw=0)
+            twin.annotate(
+                f"closer to the training set than unseen images from step {int(above.iloc[0])}",
+                xy=(float(above.iloc[0]), reference_am_ssim),
+                xytext=(4, -14),
+                textcoords="offset points",
+                fontsize=8,
+                color="C3",
+            )
+    twin.set_ylabel("average max-SSIM to the training set", color="C3")
+    twin.tick_params(axis="y", labelcolor="C3")
+    twin.set_ylim(min(0.0, float(along_run["am_ssim"].min())), 1.0)
+    lines = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
+    ax.legend(
+        lines,
+        [line.get_label() for line in lines],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.13),
+        ncol=3,
+        fontsize=8,
+        frameon=False,
+    )
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def toy_figure(
+    snapshot_steps: np.ndarray,
+    snapshots: np.ndarray,
+    real: np.ndarray,
+    modes: np.ndarray,
+    std: float,
+    *,
+    along_run: pd.DataFrame | None = None,
+    panels: int = 4,
+    steps: Sequence[int] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Generated 2-D points against the real ones at a few steps of a run (paper Figs 4, 10).
+
+    Args:
+      snapshot_steps: (S,) steps of the snapshots.
+      snapshots: (S, n, 2) generated points at those steps.
+      real: (m, 2) real points (grey).
+      modes: (M, 2) mode centres (black crosses), each with a dashed circle of radius 3σ.
+      std: σ of every mode.
+      along_run: optional columns ``step``, ``wasserstein``, ``modes_covered``, ``n_modes``,
+        shown in each panel's title.
+      panels: snapshots shown, evenly spaced, the last (final Z) included; used when
+        ``steps`` is None.
+      steps: the steps to show, each from the snapshot nearest to it.
+      title: figure title.
+    """
+    snapshot_steps = np.asarray(snapshot_steps)
+    if steps is None:
+        chosen = evenly_spaced(len(snapshot_steps), panels)
+    else:
+        chosen = nearest_snapshots(snapshot_steps, steps)
+    fig = Figure(figsize=(3.2 * len(chosen), 4.0))
+    axes = fig.subplots(1, len(chosen), squeeze=False)
+    scores = along_run.set_index("step") if along_run is not None else None
+    for ax, s in zip(axes[0], chosen):
+        step = int(snapshot_steps[s])
+        ax.scatter(real[:, 0], real[:, 1], s=10, color="0.65", label="real", zorder=1)
+        for centre in modes:
+            ax.add_patch(Circle(centre, MODE_RADIUS_STD * std, fill=False, ls="--", lw=0.6, color="0.3"))
+        points = np.asarray(snapshots[s])
+        ax.scatter(points[:, 0], points[:, 1], s=4, color="C0", label="generated", zorder=2)
+        ax.scatter(modes[:, 0], modes[:, 1], marker="x", s=25, color="k", lw=1.0, label="mode centre", zorder=3)
+        label = f"step {step}"
+        if scores is not None and step in scores.index:
+            row = scores.loc[step]
+            label += f"\nW = {row['wasserstein']:.3f}, modes {int(row['modes_covered'])}/{int(row['n_modes'])}"
+        ax.set_title(label, fontsize=9)
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_aspect("equal")
+        ax.set_xticks([0, 0.5, 1])
+        ax.set_yticks([0, 0.5, 1])
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, markerscale=1.5, frameon=False)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout(rect=(0, 0.07, 1, 0.93 if title else 1))
+    return fig
+
+
+def _rms(images: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Root-mean-square pixel difference of each image to ``target``, (N,)."""
+    diff = np.asarray(images, np.float64) - np.asarray(target, np.float64)
+    return np.sqrt(np.mean(diff.reshape(len(diff), -1) ** 2, axis=1))
+
+
+def mean_image_figure(
+    real: np.ndarray,
+    rows: Mapping[str, np.ndarray],
+    *,
+    images: int = 8,
+    title: str | None = None,
+) -> Figure:
+    """Sample sets next to the training mean image (paper Fig 7: batch-wise b = 1).
+
+    The first row shows the training mean and training images; each further row a sample
+    set: its own mean, then its first ``images`` samples, each titled with its RMS pixel
+    distance to the training mean. A row's label gives the median of that distance and
+    the set's spread (RMS distance of its samples to their own mean): b = 1 samples sit
+    near the training mean and near each other.
+
+    Args:
+      real: (n, H, W, C) training images.
+      rows: label → (m, H, W, C) samples, drawn in order.
+      images: images shown per row.
+      title: figure title.
+    """
+    real = np.asarray(real)
+    mean = real.mean(axis=0)
+    sets = {"training data": real, **{label: np.asarray(s) for label, s in rows.items()}}
+    k = min(images, *(len(s) for s in sets.values()))
+    fig = Figure(figsize=(1.15 * (k + 1) + 1.6, 1.45 * len(sets) + 0.5))
+    axes = fig.subplots(len(sets), k + 1, squeeze=False)
+    for i, (label, samples) in enumerate(sets.items()):
+        own_mean = samples.mean(axis=0)
+        _show(axes[i, 0], own_mean)
+        axes[i, 0].set_title("mean", fontsize=8)
+        distance = _rms(samples, mean)
+        spread = float(np.sqrt(np.mean(_rms(samples, own_mean) ** 2)))
+        axes[i, 0].set_ylabel(f"{label}\nto mean {np.median(distance):.3f}\nspread {spread:.3f}", fontsize=8)
+        for j in range(k):
+            _show(axes[i, j + 1], samples[j])
+            axes[i, j + 1].set_title(f"{distance[j]:.3f}", fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def loss_curves_figure(curves: Mapping[str, pd.DataFrame], *, logy: bool = False, title: str | None = None) -> Figure:
+    """Loss against step of several runs (label → frame with columns ``step``, ``loss``)."""
+    fig = Figure(figsize=(6.0, 3.8))
+    ax = fig.subplots()
+    for label, curve in curves.items():
+        ax.plot(curve["step"], curve["loss"], lw=1.2, label=label)
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    if logy:
+        ax.set_yscale("log")
+    ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+__all__ = [
+    "MODE_RADIUS_STD",
+    "evenly_spaced",
+    "image_grid",
+    "learning_curve_figure",
+    "loss_curves_figure",
+    "mean_image_figure",
+    "nearest_snapshots",
+    "samples_figure",
+    "toy_figure",
+]

@@ -1,0 +1,241 @@
+"""The workflow config schema and gantk.config: every shipped config is valid, bad ones are
+rejected with the key named, and runs/settings come out as the configs say."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from gantk.config import (
+    ConfigError,
+    Run,
+    expand_runs,
+    figure_runs,
+    load_config,
+    load_schema,
+    run_settings,
+    synth_kwargs,
+    validate_config,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMA_PATH = REPO / "workflow" / "schemas" / "config.schema.yaml"
+CONFIGS = ["config.yaml", "paper.yaml", "test.yaml"]
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return load_schema(SCHEMA_PATH)
+
+
+@pytest.fixture
+def default(schema):
+    """The default config as parsed, before validation (tests modify it)."""
+    return yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+
+
+def problems_of(config, schema) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        validate_config(config, schema)
+    return info.value.problems
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_shipped_configs_are_valid(name, schema):
+    config = load_config(REPO / "config" / name, schema)
+    assert expand_runs(config)
+
+
+def test_unknown_key_is_named_with_the_allowed_keys(default, schema):
+    default["methods"]["ga_cntk"]["stepz"] = 10
+    (problem,) = problems_of(default, schema)
+    assert "'methods.ga_cntk.stepz' is not allowed" in problem
+    assert "'steps'" in problem and "'optimizer'" in problem
+
+
+def test_unknown_top_level_key_is_named(default, schema):
+    default["experiment"] = []
+    (problem,) = problems_of(default, schema)
+    assert "'experiment' is not allowed" in problem and "'experiments'" in problem
+
+
+def test_value_outside_enum_names_key_and_allowed_values(default, schema):
+    default["methods"]["ga_cntk"]["optimizer"] = "sgd"
+    (problem,) = problems_of(default, schema)
+    assert problem == "config key 'methods.ga_cntk.optimizer': 'sgd' is not allowed; allowed values: 'gd', 'adam'"
+
+
+def test_wrong_type_names_key_and_expected_type(default, schema):
+    default["methods"]["ga_cntk"]["lr"] = "fast"
+    (problem,) = problems_of(default, schema)
+    assert "'methods.ga_cntk.lr': expected a number, got 'fast'" in problem
+
+
+def test_yaml_exponent_read_as_string_gets_a_hint(default, schema):
+    default["lambda_search"]["eps"] = "1e-2"  # what PyYAML makes of `eps: 1e-2`
+    (problem,) = problems_of(default, schema)
+    assert "'lambda_search.eps'" in problem and "write 0.01" in problem
+
+
+def test_missing_required_key_is_named(default, schema):
+    del default["datasets"]["digits"]["kernel"]
+    (problem,) = problems_of(default, schema)
+    assert problem == "config key 'datasets.digits.kernel' is missing (required)"
+
+
+def test_out_of_range_value_names_the_bound(default, schema):
+    default["experiments"][0]["n"] = [1]
+    (problem,) = problems_of(default, schema)
+    assert problem == "config key 'experiments[0].n[0]': 1 is out of range; allowed values are >= 2"
+
+
+def test_toy_dataset_source_must_be_a_mixture(default, schema):
+    default["datasets"]["grid25"]["source"] = "digits"
+    (problem,) = problems_of(default, schema)
+    assert problem == "config key 'datasets.grid25.source': 'digits' is not allowed; allowed values: 'ring8', 'grid25'"
+
+
+def test_dataset_names_must_be_path_safe(default, schema):
+    default["datasets"]["Digits-8"] = default["datasets"].pop("digits")
+    problems = problems_of(default, schema)
+    assert any("'Digits-8' is not allowed" in p and "pattern" in p for p in problems)
+
+
+def test_every_problem_is_reported_at_once(default, schema):
+    default["methods"]["ga_cntk"]["optimizer"] = "sgd"
+    default["methods"]["ga_fntk"]["steps"] = 0
+    problems = problems_of(default, schema)
+    assert len(problems) == 2
+    assert any("ga_cntk.optimizer" in p for p in problems) and any("ga_fntk.steps" in p for p in problems)
+
+
+def test_experiment_naming_an_undefined_method_is_rejected(default, schema):
+    default["experiments"][0]["methods"].append("wgan_gp")
+    (problem,) = problems_of(default, schema)
+    assert "'experiments[0].methods[3]': 'wgan_gp' is not defined under 'methods'" in problem
+    assert "'ga_cntk'" in problem
+
+
+def test_experiment_naming_an_undefined_dataset_is_rejected(default, schema):
+    default["experiments"][0]["dataset"] = "mnist"
+    (problem,) = problems_of(default, schema)
+    assert "'experiments[0].dataset': 'mnist' is not defined under 'datasets'" in problem
+
+
+def test_convolutional_kernel_on_toy_data_is_rejected(default, schema):
+    default["experiments"][2]["methods"] = ["ga_cntk"]  # grid25 with the data set's kernel: fntk, fine
+    default["methods"]["ga_cntk"]["kernels"] = ["cntk_digits"]
+    problems = problems_of(default, schema)
+    assert any("'methods.ga_cntk.kernels'" in p and "'grid25' holds 2-D points" in p for p in problems)
+
+
+def test_batch_larger_than_the_subset_is_rejected(default, schema):
+    default["methods"]["ga_cntk_batch"]["batch_size"] = 100
+    problems = problems_of(default, schema)
+    assert any("'methods.ga_cntk_batch.batch_size': 100 exceeds n = 64" in p for p in problems)
+
+
+def test_one_run_with_two_different_settings_is_rejected(default, schema):
+    extra = copy.deepcopy(default["experiments"][0])
+    extra["settings"] = {"ga_cntk": {"steps": 7}}
+    default["experiments"].append(extra)
+    problems = problems_of(default, schema)
+    assert any("digits n=64 seed=0 ga_cntk appears in several experiments" in p for p in problems)
+
+
+def test_figure_showing_a_run_outside_the_experiments_is_rejected(default, schema):
+    default["figures"]["fig4"]["n"] = 512
+    (problem,) = problems_of(default, schema)
+    assert "'figures.fig4': run grid25 n=512 seed=0 ga_fntk is not in any experiment" in problem
+
+
+def test_toy_figure_of_image_data_is_rejected(default, schema):
+    default["figures"]["fig4"].update(dataset="digits", n=64, method="ga_cntk")
+    (problem,) = problems_of(default, schema)
+    assert "fig4 shows toy data, but 'digits' is of type 'images'" in problem
+
+
+def test_mean_image_figure_needs_a_batch_size_1_run(default, schema):
+    default["figures"]["fig7"]["method"] = "ga_cntk_batch"
+    (problem,) = problems_of(default, schema)
+    assert "'figures.fig7.method': 'ga_cntk_batch' has batch_size 16" in problem
+
+
+def test_defaults_are_filled_in(default, schema):
+    del default["resources"]
+    del default["methods"]["ga_cntk"]["snapshot_every"]
+    config = validate_config(default, schema)
+    assert config["methods"]["ga_cntk"]["snapshot_every"] == 50
+    assert config["methods"]["ga_cntk"]["batch_size"] is None
+    assert config["resources"]["synthesize"] == {"threads": 1, "mem_mb": 8000, "runtime": 60, "gpu": 1}
+    assert config["resources"]["subsample"] == {"threads": 1, "mem_mb": 4000, "runtime": 30}
+    assert config["figures"]["fig3"]["strip"] == 6
+    # Overrides get no defaults: they would undo the method's own settings.
+    assert config["experiments"][1]["settings"]["ga_cntk"] == {"steps": 300, "snapshot_every": 25}
+
+
+def test_run_settings_apply_overrides_and_resolve_the_dataset_kernel(default, schema):
+    config = validate_config(default, schema)
+    faces = run_settings(config, Run("lfw_faces", 64, 0, "ga_cntk"))
+    digits = run_settings(config, Run("digits", 64, 0, "ga_cntk"))
+    assert faces["kernels"] == ["cntk_faces"] and faces["steps"] == 300 and faces["snapshot_every"] == 25
+    assert digits["kernels"] == ["cntk_digits"] and digits["steps"] == 1000
+    assert config["methods"]["ga_cntk"]["kernels"] == ["dataset"], "run_settings must not modify the config"
+
+
+def test_expand_runs_is_the_product_of_each_experiment_without_repeats(default, schema):
+    default["experiments"][0]["seeds"] = [0, 1]
+    default["experiments"].append(copy.deepcopy(default["experiments"][0]))
+    config = validate_config(default, schema)
+    runs = expand_runs(config)
+    assert len(runs) == len(set(runs))
+    digits = [r for r in runs if r.dataset == "digits"]
+    assert digits == [Run("digits", 64, s, m) for s in (0, 1) for m in ("ga_cntk", "ga_cntk_batch", "ga_cntk_b1")]
+
+
+def test_figure_runs_list_rows_times_methods(default, schema):
+    config = validate_config(default, schema)
+    assert figure_runs(config, "fig1") == [
+        Run(d, 64, 0, m) for d in ("digits", "lfw_faces") for m in ("ga_cntk", "ga_cntk_batch")
+    ]
+    assert figure_runs(config, "fig7") == [Run("digits", 64, 0, "ga_cntk_b1"), Run("digits", 64, 0, "ga_cntk")]
+    assert figure_runs(config, "fig6") == []
+
+
+def test_schema_kernel_names_are_the_library_presets(schema):
+    from gantk.kernels import PRESETS
+
+    assert sorted(schema["$defs"]["kernel"]["enum"]) == sorted(PRESETS)
+    assert sorted(schema["$defs"]["method_kernel"]["enum"]) == sorted([*PRESETS, "dataset"])
+
+
+def test_schema_resource_sections_are_the_workflow_rules(schema):
+    rules = set()
+    for smk in (REPO / "workflow" / "rules").glob("*.smk"):
+        rules |= {line.split()[1].rstrip(":") for line in smk.read_text().splitlines() if line.startswith("rule ")}
+    assert set(schema["properties"]["resources"]["properties"]) <= rules
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_every_run_of_a_shipped_config_makes_a_valid_synth_config(name, schema):
+    from gantk.synth import SynthConfig
+
+    config = load_config(REPO / "config" / name, schema)
+    for run in expand_runs(config):
+        settings = run_settings(config, run)
+        cfg = SynthConfig(**synth_kwargs(settings), lambdas=(1.0,) * len(settings["kernels"]), seed=run.seed)
+        assert cfg.kernels == tuple(settings["kernels"]) and cfg.method == settings["solver"]
+
+
+def test_dataset_options_are_checked_against_the_data_registry(default, schema):
+    default["datasets"]["cifar10"] = {
+        "type": "images", "source": "cifar10", "kernel": "cntk_cifar10", "options": {"root": "data/c", "lable": 7}
+    }
+    default["datasets"]["ring8"]["options"] = {"radius": 0.4}
+    problems = problems_of(default, schema)
+    assert any(p.startswith("config key 'datasets.cifar10.options': dataset 'cifar10' has no option 'lable'")
+               and "label" in p for p in problems), problems
+    assert "config key 'datasets.ring8.options': toy mixtures take no options" in problems

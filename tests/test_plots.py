@@ -1,0 +1,147 @@
+"""gantk.plots: image tiling is exact, snapshot selection is right, and each figure shows
+what its caption claims (panels, labels, the numbers in titles)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gantk.io import save_figure
+from gantk.plots import (
+    MODE_RADIUS_STD,
+    evenly_spaced,
+    image_grid,
+    learning_curve_figure,
+    loss_curves_figure,
+    mean_image_figure,
+    nearest_snapshots,
+    samples_figure,
+    toy_figure,
+)
+
+
+def constant_images(n: int, h: int = 3, w: int = 2, c: int = 1) -> np.ndarray:
+    """Image i is filled with the value i / 10 (identifies where it lands)."""
+    return np.stack([np.full((h, w, c), i / 10, np.float32) for i in range(n)])
+
+
+def test_image_grid_puts_image_i_at_row_i_div_ncols_and_column_i_mod_ncols():
+    images = constant_images(5)
+    grid = image_grid(images, ncols=2, pad=1, pad_value=-1.0)
+    assert grid.shape == (3 * (3 + 1) - 1, 2 * (2 + 1) - 1, 1)
+    for i in range(5):
+        r, q = divmod(i, 2)
+        block = grid[r * 4 : r * 4 + 3, q * 3 : q * 3 + 2]
+        np.testing.assert_array_equal(block, images[i])
+    # The padding rows/columns and the empty sixth cell hold the pad value.
+    assert np.all(grid[3, :] == -1.0) and np.all(grid[:, 2] == -1.0)
+    assert np.all(grid[8:11, 3:5] == -1.0)
+
+
+def test_image_grid_defaults_to_a_square_layout_without_padding_loss():
+    grid = image_grid(constant_images(9, c=3), pad=0)
+    assert grid.shape == (9, 6, 3)
+
+
+@pytest.mark.parametrize("bad", [np.zeros((0, 2, 2, 1)), np.zeros((2, 2, 2))])
+def test_image_grid_rejects_what_is_not_a_nonempty_image_stack(bad):
+    with pytest.raises(ValueError, match="shape"):
+        image_grid(bad)
+
+
+def test_evenly_spaced_keeps_first_and_last_and_never_repeats():
+    assert evenly_spaced(21, 6).tolist() == [0, 4, 8, 12, 16, 20]
+    assert evenly_spaced(3, 6).tolist() == [0, 1, 2]
+    picked = evenly_spaced(5, 4)
+    assert picked[0] == 0 and picked[-1] == 4 and len(set(picked)) == len(picked)
+
+
+def test_nearest_snapshots_picks_the_closest_step_once():
+    steps = np.array([0, 25, 50, 75, 100])
+    assert nearest_snapshots(steps, [0, 30, 100, 1000]).tolist() == [0, 1, 4]
+    assert nearest_snapshots(steps, [12]).tolist() == [0]  # tie: the earlier snapshot
+
+
+def test_samples_figure_has_one_panel_per_set_with_column_titles_and_row_labels():
+    sets = [[constant_images(4), constant_images(9)], [constant_images(2, 5, 5), constant_images(3, 5, 5)]]
+    fig = samples_figure(sets, ["digits", "faces"], ["training data", "ga_cntk"], grid=2)
+    axes = fig.axes
+    assert len(axes) == 4
+    assert [a.get_title() for a in axes[:2]] == ["training data", "ga_cntk"]
+    assert axes[0].get_ylabel() == "digits" and axes[2].get_ylabel() == "faces"
+    # Each panel shows grid × grid images: a 2 × 2 grid of 3 × 2 images with 1-pixel padding.
+    assert axes[1].images[0].get_array().shape == (7, 5)
+
+
+def test_samples_figure_rejects_ragged_panels():
+    with pytest.raises(ValueError, match="rows"):
+        samples_figure([[constant_images(1)]], ["a"], ["x", "y"])
+
+
+def learning_run(steps=100, every=10, n=4):
+    curve = pd.DataFrame({"step": np.arange(1, steps + 1), "loss": np.linspace(30, 16, steps)})
+    snap_steps = np.arange(0, steps + 1, every)
+    snapshots = np.stack([constant_images(n, 8, 8) for _ in snap_steps])
+    along = pd.DataFrame({"step": snap_steps, "am_ssim": np.linspace(0.2, 0.95, len(snap_steps))})
+    return curve, snap_steps, snapshots, along
+
+
+def test_learning_curve_marks_where_samples_pass_the_held_out_level():
+    curve, steps, snaps, along = learning_run()
+    fig = learning_curve_figure(curve, steps, snaps, along, reference_am_ssim=0.8, strip=4, images=2)
+    strips = [a for a in fig.axes if a.get_title().startswith("step")]
+    assert [a.get_title() for a in strips] == ["step 0", "step 30", "step 70", "step 100"]
+    first_above = int(along.loc[along["am_ssim"] > 0.8, "step"].iloc[0])
+    texts = [t.get_text() for a in fig.axes for t in a.texts]
+    assert f"closer to the training set than unseen images from step {first_above}" in texts
+    twin = [a for a in fig.axes if a.get_ylabel().startswith("average max-SSIM")][0]
+    np.testing.assert_allclose(twin.lines[0].get_ydata(), along["am_ssim"])
+
+
+def test_learning_curve_without_a_reference_draws_no_level():
+    curve, steps, snaps, along = learning_run()
+    fig = learning_curve_figure(curve, steps, snaps, along, reference_am_ssim=None)
+    assert not [t for a in fig.axes for t in a.texts]
+
+
+def test_toy_figure_titles_carry_each_step_metrics():
+    modes = np.array([[0.25, 0.25], [0.75, 0.75]])
+    snap_steps = np.array([0, 10, 20])
+    snapshots = np.random.default_rng(0).uniform(size=(3, 16, 2))
+    along = pd.DataFrame(
+        {"step": snap_steps, "wasserstein": [0.3, 0.2, 0.1], "modes_covered": [0, 1, 2], "n_modes": [2, 2, 2]}
+    )
+    fig = toy_figure(snap_steps, snapshots, modes, modes, 0.01, along_run=along, steps=[0, 20])
+    titles = [a.get_title() for a in fig.axes]
+    assert titles == ["step 0\nW = 0.300, modes 0/2", "step 20\nW = 0.100, modes 2/2"]
+    circles = [p for p in fig.axes[0].patches]
+    assert len(circles) == 2 and circles[0].radius == pytest.approx(MODE_RADIUS_STD * 0.01)
+    generated = fig.axes[1].collections[1].get_offsets()
+    np.testing.assert_allclose(generated, snapshots[2])
+
+
+def test_mean_image_figure_reports_distance_to_the_training_mean():
+    rng = np.random.default_rng(0)
+    real = rng.uniform(size=(6, 4, 4, 1))
+    at_mean = np.repeat(real.mean(0, keepdims=True), 5, axis=0)
+    fig = mean_image_figure(real, {"b = 1": at_mean, "full batch": real[:5]}, images=3)
+    labels = [a.get_ylabel() for a in fig.axes if a.get_ylabel()]
+    assert labels[1] == "b = 1\nto mean 0.000\nspread 0.000"
+    rms = np.sqrt(((real[:5] - real.mean(0)) ** 2).reshape(5, -1).mean(1))
+    assert labels[2].startswith(f"full batch\nto mean {np.median(rms):.3f}")
+    assert len(fig.axes) == 3 * 4
+
+
+def test_loss_curves_figure_draws_one_line_per_run():
+    curves = {k: pd.DataFrame({"step": [1, 2, 3], "loss": [3.0, 2.0, v]}) for k, v in (("a", 1.0), ("b", 1.5))}
+    fig = loss_curves_figure(curves, logy=True)
+    (ax,) = fig.axes
+    assert [line.get_label() for line in ax.lines] == ["a", "b"] and ax.get_yscale() == "log"
+
+
+def test_figures_save_as_png(tmp_path):
+    curve, steps, snaps, along = learning_run()
+    path = tmp_path / "fig.png"
+    save_figure(path, learning_curve_figure(curve, steps, snaps, along, reference_am_ssim=0.5))
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,230 @@
+"""The Snakemake workflow, run as a user runs it: the test config end to end, reruns, targets,
+config errors, the paper DAG, the report, lint and formatting.
+
+Every run happens in a temporary working directory whose ``config/`` links to the
+repository's, so the repository's ``results/`` is never touched. About 3 minutes on a
+2-core machine (2 min 45 s measured with other jobs sharing it), most of it the
+test-config run shared by the first tests and the kill-and-resume test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SNAKEFILE = REPO / "workflow" / "Snakefile"
+TEST_CONFIG_BUDGET_S = 180
+
+pytestmark = pytest.mark.workflow
+
+FIGURES = [
+    "results/figures/fig1_samples.png",
+    "results/figures/fig3_learning_curve.png",
+    "results/figures/fig4_toy25.png",
+    "results/figures/fig7_mean_image.png",
+    "results/figures/fig10_toy8.png",
+]
+
+
+def workdir(path: Path) -> Path:
+    """An empty working directory whose ``config/`` is the repository's."""
+    path.mkdir(parents=True)
+    (path / "config").symlink_to(REPO / "config", target_is_directory=True)
+    return path
+
+
+def snakemake(cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """``python -m snakemake --snakefile <repo>/workflow/Snakefile *args`` in ``cwd`` (output merged)."""
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE), *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def job_counts(output: str) -> dict[str, int]:
+    """Rule → number of jobs, from the "Job stats" table snakemake prints."""
+    table = output.split("Job stats:", 1)[1]
+    rows = re.findall(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)
+    counts = {}
+    for rule, count in rows:
+        if rule == "total":
+            break
+        counts[rule] = int(count)
+    return counts
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    """A working directory after `snakemake --cores 2 --configfile config/test.yaml all`, and its seconds."""
+    cwd = workdir(tmp_path_factory.mktemp("workflow") / "run")
+    start = time.monotonic()
+    run = snakemake(cwd, "all", "--cores", "2", "--configfile", "config/test.yaml", timeout=TEST_CONFIG_BUDGET_S + 60)
+    seconds = time.monotonic() - start
+    assert run.returncode == 0, run.stdout[-6000:]
+    return cwd, seconds
+
+
+def test_test_config_makes_every_figure_and_table_within_three_minutes(finished):
+    cwd, seconds = finished
+    assert seconds < TEST_CONFIG_BUDGET_S, f"the test config took {seconds:.0f} s"
+    for name in FIGURES:
+        assert (cwd / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+    table = (cwd / "results/tables/metrics.csv").read_text().splitlines()
+    # One reference row per subset (3) and one row per run (5).
+    assert len(table) == 1 + 3 + 5
+    assert (cwd / "results/tables/metrics.md").read_text().startswith("| dataset | n | seed | method |")
+    for rule_log in ("synth/digits/n12_s0/ga_cntk.log", "lambda/grid25/fntk/n50_s0.log", "figures/fig4.log"):
+        assert (cwd / "logs" / rule_log).stat().st_size > 0, rule_log
+    assert (cwd / "logs/benchmarks/synth/digits/n12_s0/ga_cntk.tsv").is_file()
+    assert not (cwd / "results/checkpoints").exists() or not any((cwd / "results/checkpoints").rglob("*.npz"))
+
+
+def test_rerun_after_a_finished_run_does_nothing(finished):
+    cwd, _ = finished
+    run = snakemake(cwd, "all", "-n", "--configfile", "config/test.yaml")
+    assert run.returncode == 0, run.stdout[-4000:]
+    assert "Nothing to be done" in run.stdout, run.stdout[-4000:]
+
+
+def test_changing_one_input_reruns_only_what_depends_on_it(finished):
+    cwd, _ = finished
+    data = cwd / "results/data/ring8/n32_s0.npz"
+    original, before = data.read_bytes(), data.stat()
+    arrays = dict(np.load(data))
+    arrays["points"] = arrays["points"] * np.float32(0.99)
+    try:
+        # A touch alone reruns nothing: snakemake keeps checksums of inputs under 1 MB and sees the same bytes.
+        data.touch()
+        assert "Nothing to be done" in snakemake(cwd, "all", "-n", "--configfile", "config/test.yaml").stdout
+        with open(data, "wb") as f:
+            np.savez(f, **arrays)
+        run = snakemake(cwd, "all", "-n", "--configfile", "config/test.yaml")
+    finally:
+        data.write_bytes(original)
+        os.utime(data, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert run.returncode == 0, run.stdout[-4000:]
+    assert job_counts(run.stdout) == {
+        "all": 1,
+        "fig10": 1,
+        "lambda_search": 1,
+        "metrics_table": 1,
+        "reference_metrics": 1,
+        "run_metrics": 1,
+        "synthesize": 1,
+    }
+    outputs = re.findall(r"^    output: (.*)$", run.stdout, re.MULTILINE)
+    assert all("ring8" in line or "tables/metrics" in line or "fig10" in line for line in outputs), outputs
+
+
+def test_report_holds_every_figure_with_its_caption_and_loads_nothing_online(finished):
+    cwd, _ = finished
+    run = snakemake(cwd, "--configfile", "config/test.yaml", "--report", "report.html")
+    assert run.returncode == 0, run.stdout[-4000:]
+    html = (cwd / "report.html").read_text()
+    for name in FIGURES:
+        assert Path(name).name in html, name
+    for caption in ("Learning curve of", "25-mode mixture", "8-mode mixture", "mean image", "Samples of each method"):
+        assert caption in html, caption
+    assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?://", html), "the report loads files online"
+
+
+def test_fig4_target_schedules_only_its_own_jobs(tmp_path):
+    run = snakemake(workdir(tmp_path / "w"), "fig4", "-n", "--configfile", "config/test.yaml")
+    assert run.returncode == 0, run.stdout[-4000:]
+    assert job_counts(run.stdout) == {"fig4": 1, "lambda_search": 1, "run_metrics": 1, "subsample": 1, "synthesize": 1}
+    assert "grid25" in run.stdout and "digits" not in run.stdout and "ring8" not in run.stdout
+
+
+def test_unconfigured_figure_target_names_its_config_key(tmp_path):
+    run = snakemake(workdir(tmp_path / "w"), "fig6", "-n", "--configfile", "config/test.yaml")
+    assert run.returncode != 0
+    assert "figure fig6 is not configured: set config key 'figures.fig6'" in run.stdout
+
+
+def test_paper_config_resolves_the_full_dag(tmp_path):
+    run = snakemake(workdir(tmp_path / "w"), "all", "-n", "--configfile", "config/paper.yaml", timeout=300)
+    assert run.returncode == 0, run.stdout[-6000:]
+    from gantk.config import expand_runs, load_config
+
+    config = load_config(REPO / "config" / "paper.yaml", REPO / "workflow" / "schemas" / "config.schema.yaml")
+    runs = expand_runs(config)
+    counts = job_counts(run.stdout)
+    assert counts["synthesize"] == counts["run_metrics"] == len(runs)
+    assert counts["subsample"] == len({(r.dataset, r.n, r.seed) for r in runs})
+    assert counts["download"] == 5, "4 MNIST files and the CIFAR-10 archive"
+    assert all(counts[f] == 1 for f in ("fig1", "fig3", "fig4", "fig6", "fig7", "fig10", "metrics_table", "all"))
+
+
+def test_bad_config_stops_before_any_job_naming_key_and_allowed_values(tmp_path):
+    cwd = tmp_path / "w"
+    cwd.mkdir()
+    text = (REPO / "config" / "test.yaml").read_text().replace("optimizer: adam", "optimizer: sgd", 1)
+    (cwd / "bad.yaml").write_text(text)
+    (cwd / "config").symlink_to(REPO / "config", target_is_directory=True)
+    run = snakemake(cwd, "all", "--cores", "1", "--configfile", "bad.yaml")
+    assert run.returncode != 0
+    assert "config key 'methods.ga_cntk.optimizer': 'sgd' is not allowed; allowed values: 'gd', 'adam'" in run.stdout
+    assert not (cwd / "results").exists() and not (cwd / "logs").exists()
+
+
+def test_killed_synthesis_leaves_no_complete_looking_output_and_resumes(tmp_path):
+    cwd = workdir(tmp_path / "w")
+    target = "results/runs/grid25/n50_s0/ga_fntk/samples.npz"
+    (cwd / "slow.yaml").write_text("methods:\n  ga_fntk: {steps: 3000, checkpoint_every: 20, log_every: 20}\n")
+    args = [target, "--cores", "1", "--configfile", "config/test.yaml", "slow.yaml"]
+    log = (cwd / "first.out").open("w")
+    first = subprocess.Popen(
+        [sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE), *args],
+        cwd=cwd,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    checkpoints = cwd / "results/checkpoints/grid25/n50_s0/ga_fntk"
+    try:
+        deadline = time.monotonic() + 90
+        while not (checkpoints.is_dir() and any(checkpoints.glob("*.npz"))):
+            assert first.poll() is None, (cwd / "first.out").read_text()[-4000:]
+            assert time.monotonic() < deadline, "no checkpoint appeared"
+            time.sleep(0.2)
+        time.sleep(1.0)
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)  # as a lost node or an OOM kill: no cleanup runs
+        first.wait()
+        log.close()
+    run_dir = cwd / "results/runs/grid25/n50_s0/ga_fntk"
+    assert not run_dir.exists() or not any(run_dir.iterdir()), sorted(run_dir.iterdir())
+
+    # snakemake itself was killed too, so its lock stays: a person runs --unlock, then the same command.
+    unlock = snakemake(cwd, target, "--unlock", "--configfile", "config/test.yaml", "slow.yaml")
+    assert unlock.returncode == 0, unlock.stdout[-4000:]
+    second = snakemake(cwd, *args, timeout=180)
+    assert second.returncode == 0, second.stdout[-4000:]
+    synth_log = (cwd / "logs/synth/grid25/n50_s0/ga_fntk.log").read_text()
+    assert re.search(r"resumed from .*ga_fntk/\w+_3000\.npz at step [1-9]\d*", synth_log), synth_log[-3000:]
+    assert (cwd / target).is_file() and not any(checkpoints.glob("*.npz"))
+
+
+def test_lint_reports_nothing():
+    run = snakemake(REPO, "--lint")
+    assert run.returncode == 0, run.stdout[-4000:]
+    assert "Congratulations, your workflow is in a good condition!" in run.stdout, run.stdout[-4000:]
+
+
+def test_snakefmt_check_passes():
+    snakefmt = Path(sys.executable).parent / "snakefmt"
+    run = subprocess.run([str(snakefmt), "--check", "workflow"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -1,0 +1,191 @@
+# Config validation, path templates, wildcard constraints and input functions.
+# Every rule file includes nothing else; no rules live here.
+import re
+
+from gantk.config import (
+    Run,
+    expand_runs,
+    figure_runs,
+    methods_of_kind,
+    run_kernels,
+    run_settings,
+    validate_config,
+)
+from gantk.data.checksums import DOWNLOADS
+from gantk.data.download import dataset_urls
+
+# Stops the workflow, before any job exists, with one line per problem naming the key.
+validate_config(
+    config,
+    workflow.source_path("../schemas/config.schema.yaml"),
+    source=", ".join(map(str, workflow.configfiles)) or None,
+)
+
+RUNS = expand_runs(config)
+SUBSETS = sorted({(r.dataset, r.n, r.seed) for r in RUNS})
+KERNELS = sorted({k for r in RUNS for k in run_kernels(config, r)})
+ENV = "../envs/gantk.yaml"
+
+DATA = "results/data/{dataset}/n{n}_s{seed}.npz"
+HELDOUT = "results/data/{dataset}/n{n}_s{seed}_heldout.npz"
+LAMBDA = "results/lambda/{dataset}/{kernel}/n{n}_s{seed}.json"
+RUN = "results/runs/{dataset}/n{n}_s{seed}/{method}"
+CHECKPOINT = "results/checkpoints/{dataset}/n{n}_s{seed}/{method}"
+METRICS = "results/metrics/{dataset}/n{n}_s{seed}/{method}.json"
+ALONG_RUN = "results/metrics/{dataset}/n{n}_s{seed}/{method}_along_run.csv"
+REFERENCE = "results/metrics/{dataset}/n{n}_s{seed}/reference/heldout.json"
+TABLE = "results/tables/metrics"
+FIGURES = {
+    "fig1": "results/figures/fig1_samples.png",
+    "fig3": "results/figures/fig3_learning_curve.png",
+    "fig4": "results/figures/fig4_toy25.png",
+    "fig6": "results/figures/fig6_kernels.png",
+    "fig7": "results/figures/fig7_mean_image.png",
+    "fig10": "results/figures/fig10_toy8.png",
+}
+
+
+def alternatives(names):
+    """A regex matching exactly one of ``names``."""
+    return "|".join(re.escape(str(name)) for name in names)
+
+
+wildcard_constraints:
+    dataset=alternatives(config["datasets"]),
+    method=alternatives(config["methods"]),
+    kernel=alternatives(KERNELS),
+    n="[1-9][0-9]*",
+    seed="0|[1-9][0-9]*",
+
+
+def published_file(wildcards):
+    """Name, size and SHA-256 of the file a download job fetches."""
+    files, _ = DOWNLOADS[wildcards.source]
+    return {f.name: f for f in files}[wildcards.file]
+
+
+def download_urls(wildcards):
+    """URLs of a published file, on the mirrors a data set of that source names (or the default ones)."""
+    mirrors = [
+        d["options"]["mirrors"]
+        for d in config["datasets"].values()
+        if d["source"] == wildcards.source and d["options"].get("mirrors")
+    ]
+    return dataset_urls(wildcards.source, mirrors[0] if mirrors else None)[
+        wildcards.file
+    ]
+
+
+def dataset_files(wildcards):
+    """The published files a data set is read from, when it is a downloadable one.
+
+    They sit in the data set's ``root`` option; under data/{source}/ the download rule
+    fetches them, elsewhere they must already be there.
+    """
+    data = config["datasets"][wildcards.dataset]
+    root = data["options"].get("root")
+    if data["type"] != "images" or data["source"] not in DOWNLOADS or root is None:
+        return []
+    files, _ = DOWNLOADS[data["source"]]
+    return [f"{str(root).rstrip('/')}/{f.name}" for f in files]
+
+
+def run_of(wildcards):
+    """The Run a job's wildcards name."""
+    return Run(
+        wildcards.dataset, int(wildcards.n), int(wildcards.seed), wildcards.method
+    )
+
+
+def run_files(run, name):
+    """Path of file ``name`` in the directory of ``run``."""
+    return f"{RUN}/{name}".format(**run._asdict())
+
+
+def subset_path(template, run):
+    """``template`` (DATA, REFERENCE) filled in for the subset of ``run``."""
+    return template.format(dataset=run.dataset, n=run.n, seed=run.seed)
+
+
+def res(rule_name, key):
+    """A job resource of ``rule_name`` from the config's ``resources`` section."""
+    return config["resources"][rule_name][key]
+
+
+def dataset_settings(wildcards):
+    """The config block of the job's data set."""
+    return config["datasets"][wildcards.dataset]
+
+
+def reference_seed(wildcards):
+    """Seed of the held-out reference drawn beside subset seed ``s``."""
+    return int(wildcards.seed) + config["metrics"]["reference_seed_offset"]
+
+
+def lambda_inputs(wildcards):
+    """One λ-search result per kernel of the run, in the order of its ``kernels``."""
+    run = run_of(wildcards)
+    return [
+        LAMBDA.format(dataset=run.dataset, kernel=k, n=run.n, seed=run.seed)
+        for k in run_kernels(config, run)
+    ]
+
+
+def synth_settings(wildcards):
+    """The run's method settings (experiment overrides applied, kernels resolved)."""
+    return run_settings(config, run_of(wildcards))
+
+
+def ga_ntk_methods():
+    """Methods the synthesize rule makes (other kinds plug in with their own rules)."""
+    return alternatives(methods_of_kind(config, "ga_ntk")) or "(?!)"
+
+
+def figure_config(name):
+    """The settings of figure ``name``; a clear error if the config does not make it."""
+    fig = config["figures"].get(name)
+    if not fig:
+        raise ValueError(
+            f"figure {name} is not configured: set config key 'figures.{name}' "
+            f"(see config/config.yaml) to make {FIGURES[name]}"
+        )
+    return fig
+
+
+def figure_inputs(
+    name, *files, data=False, metrics=False, along=False, reference=False
+):
+    """Input function of figure ``name``: per shown run, the named run files and extras.
+
+    Each key holds one path per run, in the order of gantk.config.figure_runs.
+    """
+
+    def inputs(wildcards):
+        figure_config(name)
+        runs = figure_runs(config, name)
+        out = {f.split(".")[0]: [run_files(r, f) for r in runs] for f in files}
+        if data:
+            out["data"] = [subset_path(DATA, r) for r in runs]
+        if metrics:
+            out["metrics"] = [METRICS.format(**r._asdict()) for r in runs]
+        if along:
+            out["along"] = [ALONG_RUN.format(**r._asdict()) for r in runs]
+        if reference:
+            out["reference"] = [subset_path(REFERENCE, r) for r in runs]
+        return out
+
+    return inputs
+
+
+def table_inputs(wildcards):
+    """Metrics of every run and the held-out reference of every subset."""
+    return {
+        "runs": [METRICS.format(**r._asdict()) for r in RUNS],
+        "references": [REFERENCE.format(dataset=d, n=n, seed=s) for d, n, s in SUBSETS],
+    }
+
+
+def all_targets():
+    """The metrics table and every configured figure."""
+    figures = [path for name, path in FIGURES.items() if config["figures"].get(name)]
+    return [f"{TABLE}.csv", f"{TABLE}.md", *figures]

@@ -1,0 +1,146 @@
+# One rule per figure, named for it (`snakemake fig4`). Plotting only: every number
+# drawn comes from files made upstream, so a figure is redrawn without recomputing.
+
+
+rule fig1:
+    input:
+        unpack(figure_inputs("fig1", "samples.npz", data=True)),
+    output:
+        report(
+            FIGURES["fig1"],
+            caption="../report/fig1.rst",
+            category="Figures",
+            labels={"figure": "Fig 1", "shows": "samples per method"},
+        ),
+    log:
+        "logs/figures/fig1.log",
+    localrule: True
+    conda:
+        ENV
+    params:
+        figure=lambda wildcards: figure_config("fig1"),
+        title="GA-NTK samples",
+    script:
+        "../scripts/plot_samples.py"
+
+
+rule fig6:
+    input:
+        unpack(figure_inputs("fig6", "samples.npz", data=True)),
+    output:
+        report(
+            FIGURES["fig6"],
+            caption="../report/fig6.rst",
+            category="Figures",
+            labels={"figure": "Fig 6", "shows": "samples per kernel"},
+        ),
+    log:
+        "logs/figures/fig6.log",
+    localrule: True
+    conda:
+        ENV
+    params:
+        figure=lambda wildcards: figure_config("fig6"),
+        title="GA-FNTK vs GA-CNTK vs multi-resolution GA-CNTK",
+    script:
+        "../scripts/plot_samples.py"
+
+
+rule fig3:
+    input:
+        unpack(
+            figure_inputs(
+                "fig3",
+                "curve.csv",
+                "snapshots.npz",
+                along=True,
+                reference=True,
+            )
+        ),
+    output:
+        report(
+            FIGURES["fig3"],
+            caption="../report/fig3.rst",
+            category="Figures",
+            labels={"figure": "Fig 3", "shows": "learning curve"},
+        ),
+    log:
+        "logs/figures/fig3.log",
+    localrule: True
+    conda:
+        ENV
+    params:
+        figure=lambda wildcards: figure_config("fig3"),
+    script:
+        "../scripts/plot_learning_curve.py"
+
+
+rule fig4:
+    input:
+        unpack(
+            figure_inputs("fig4", "snapshots.npz", data=True, along=True, metrics=True)
+        ),
+    output:
+        report(
+            FIGURES["fig4"],
+            caption="../report/fig4.rst",
+            category="Figures",
+            labels={"figure": "Fig 4", "shows": "25-mode mixture"},
+        ),
+    log:
+        "logs/figures/fig4.log",
+    localrule: True
+    conda:
+        ENV
+    params:
+        figure=lambda wildcards: figure_config("fig4"),
+        dataset=lambda wildcards: config["datasets"][figure_config("fig4")["dataset"]],
+    script:
+        "../scripts/plot_toy.py"
+
+
+rule fig10:
+    input:
+        unpack(
+            figure_inputs(
+                "fig10", "snapshots.npz", data=True, along=True, metrics=True
+            )
+        ),
+    output:
+        report(
+            FIGURES["fig10"],
+            caption="../report/fig10.rst",
+            category="Figures",
+            labels={"figure": "Fig 10", "shows": "8-mode mixture"},
+        ),
+    log:
+        "logs/figures/fig10.log",
+    localrule: True
+    conda:
+        ENV
+    params:
+        figure=lambda wildcards: figure_config("fig10"),
+        dataset=lambda wildcards: config["datasets"][figure_config("fig10")["dataset"]],
+    script:
+        "../scripts/plot_toy.py"
+
+
+rule fig7:
+    input:
+        unpack(figure_inputs("fig7", "samples.npz", data=True)),
+    output:
+        report(
+            FIGURES["fig7"],
+            caption="../report/fig7.rst",
+            category="Figures",
+            labels={"figure": "Fig 7", "shows": "b = 1 mean image"},
+        ),
+    log:
+        "logs/figures/fig7.log",
+    localrule: True
+    conda:
+        ENV
+    params:
+        figure=lambda wildcards: figure_config("fig7"),
+    script:
+        "../scripts/plot_mean_image.py"

@@ -1,0 +1,32 @@
+# GA-NTK runs: optimise Z against the NTK-GP discriminator (full-batch, batch-wise or
+# multi-resolution, as the method's settings say). A killed job resumes from its
+# checkpoint (under results/checkpoints/, not an output, removed once the run is saved).
+
+
+rule synthesize:
+    input:
+        data=DATA,
+        lambdas=lambda_inputs,
+    output:
+        samples=f"{RUN}/samples.npz",
+        curve=f"{RUN}/curve.csv",
+        snapshots=f"{RUN}/snapshots.npz",
+        params=f"{RUN}/params.json",
+    log:
+        "logs/synth/{dataset}/n{n}_s{seed}/{method}.log",
+    benchmark:
+        "logs/benchmarks/synth/{dataset}/n{n}_s{seed}/{method}.tsv"
+    wildcard_constraints:
+        method=ga_ntk_methods(),
+    conda:
+        ENV
+    threads: res("synthesize", "threads")
+    resources:
+        mem_mb=res("synthesize", "mem_mb"),
+        runtime=res("synthesize", "runtime"),
+        gpu=res("synthesize", "gpu"),
+    params:
+        settings=synth_settings,
+        checkpoint_dir=lambda wildcards: CHECKPOINT.format(**wildcards),
+    script:
+        "../scripts/synthesize.py"

@@ -1,0 +1,29 @@
+"""Start-up shared by the workflow scripts: the job's log file receives progress and errors."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import numpy as np
+
+from gantk.io import load_npz
+from gantk.logging_utils import setup_logging
+
+
+def start(snakemake) -> logging.Logger:
+    """Route the ``gantk`` logger to the job's ``log:`` file (and stderr), uncaught errors included."""
+    log = setup_logging(snakemake.log[0] if snakemake.log else None)
+
+    def log_uncaught(kind, value, traceback):
+        log.error("%s failed", snakemake.rule, exc_info=(kind, value, traceback))
+
+    sys.excepthook = log_uncaught
+    log.info("rule %s, wildcards %s, threads %d", snakemake.rule, dict(snakemake.wildcards), snakemake.threads)
+    return log
+
+
+def read_subset(path) -> np.ndarray:
+    """The array of a data artefact of the subsample rule: images (n, H, W, C) or 2-D points (n, 2)."""
+    arrays = load_npz(path)
+    return arrays["images"] if "images" in arrays else arrays["points"]

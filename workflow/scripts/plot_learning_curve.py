@@ -1,0 +1,23 @@
+"""Fig 3: the loss of a run, its samples along the run and their AM-SSIM to the training set."""
+
+import pandas as pd
+from _job import start
+
+from gantk.io import load_json, load_npz, save_figure
+from gantk.plots import learning_curve_figure
+
+log = start(snakemake)
+fig_cfg = snakemake.params.figure
+snapshots = load_npz(snakemake.input.snapshots[0])
+reference = load_json(snakemake.input.reference[0])
+figure = learning_curve_figure(
+    pd.read_csv(snakemake.input.curve[0]),
+    snapshots["steps"],
+    snapshots["z"],
+    pd.read_csv(snakemake.input.along[0]),
+    reference_am_ssim=reference.get("am_ssim"),
+    strip=fig_cfg["strip"],
+    images=fig_cfg["images"],
+    title=f"{fig_cfg['method']} on {fig_cfg['dataset']} (n = {fig_cfg['n']}, seed {fig_cfg['seed']})",
+)
+save_figure(snakemake.output[0], figure, dpi=150)
