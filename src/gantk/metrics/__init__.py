@@ -10,3 +10,12 @@ from gantk.metrics.ssim import ssim as ssim
 from gantk.metrics.toy import mode_coverage as mode_coverage
 from gantk.metrics.toy import wasserstein_distance as wasserstein_distance
 from gantk.metrics.toy import wasserstein_to_mixture as wasserstein_to_mixture
+from gantk.metrics.fid import FID_SAMPLES as FID_SAMPLES
+from gantk.metrics.fid import fid as fid
+from gantk.metrics.fid import frechet_distance as frechet_distance
+from gantk.metrics.fid import load_stats as load_stats
+from gantk.metrics.fid import save_stats as save_stats
+from gantk.metrics.fid import statistics as statistics
+from gantk.metrics.inception import FeatureExtractor as FeatureExtractor
+from gantk.metrics.inception import MissingWeightsError as MissingWeightsError
+from gantk.metrics.inception import inception_features as inception_features
