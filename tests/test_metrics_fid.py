@@ -18,7 +18,6 @@ import numpy as np
 import pytest
 import scipy.linalg
 
-from gantk.metrics import fid as fid_module
 from gantk.metrics import inception
 from gantk.metrics.fid import (
     FID_SAMPLES,
@@ -35,6 +34,9 @@ from gantk.metrics.inception import (
     resolve_weights,
     tf1_resize_matrix,
 )
+
+# The package re-exports the function fid under the submodule's name.
+fid_module = importlib.import_module("gantk.metrics.fid")
 
 #: Building test weights files uses torch.jit.script/save, deprecated in torch 2.13.
 _TORCHSCRIPT_DEPRECATION_OK = pytest.mark.filterwarnings("ignore:.torch.jit.*deprecated:DeprecationWarning")
