@@ -1,0 +1,27 @@
+"""Fig 9 data: one method's hyper-parameter grid on one mixture, each point under the time budget."""
+
+from _job import read_subset, start
+
+from gantk.io import save_csv
+from gantk.toy_sensitivity import sensitivity
+
+log = start(snakemake)
+sens, dataset = snakemake.params.sensitivity, snakemake.params.dataset
+wc = snakemake.wildcards
+if dataset["type"] != "toy":
+    raise ValueError(f"config key 'baselines.sensitivity.datasets': {wc.dataset!r} is not a 2-D mixture")
+grids = sens["grids"]
+if wc.tuned not in grids:
+    raise ValueError(f"config key 'baselines.sensitivity.grids' has no grid for {wc.tuned!r}; it has {sorted(grids)}")
+frame = sensitivity(
+    read_subset(snakemake.input.data),
+    read_subset(snakemake.input.heldout),
+    mixture=dataset["source"],
+    method=wc.tuned,
+    grid=grids[wc.tuned],
+    budget_s=float(sens["budget_s"]),
+    seed=int(wc.seed),
+    gan_options=sens.get("gan", {}),
+)
+frame.insert(0, "dataset", wc.dataset)
+save_csv(snakemake.output[0], frame)

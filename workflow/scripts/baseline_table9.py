@@ -1,0 +1,28 @@
+"""Table 9: iterations to convergence (early stopping on each run's curve), iterations/s, seconds."""
+
+import pandas as pd
+from _job import start
+
+from gantk.baselines.speed import speed_row, table9, to_markdown
+from gantk.io import load_json, save_csv, save_text
+
+log = start(snakemake)
+settings = snakemake.params.table9
+rule = dict(patience=settings["patience"], delta=settings["delta"], window=settings["window"])
+records = []
+for run, curve_path, params_path in zip(snakemake.params.runs, snakemake.input.curves, snakemake.input.params):
+    params = load_json(params_path)
+    # GAN losses do not fall monotonically: their convergence is the end of change (speed.speed_row).
+    mode = params["method"]["monitor_mode"] if params.get("kind") == "gan" else "min"
+    row = {**run, **speed_row(pd.read_csv(curve_path), **rule, mode=mode)}
+    if params.get("stop_reason") == "time_budget":
+        log.warning("%s stopped on its time budget; its convergence step is a lower bound", run)
+    records.append(row)
+    log.info("%s", row)
+frame = table9(records)
+save_csv(snakemake.output.csv, frame)
+header = (
+    f"Early stopping: patience {rule['patience']}, delta {rule['delta']}, "
+    f"mean over the last {rule['window']} losses. Device: see the runs' logs.\n\n"
+)
+save_text(snakemake.output.md, header + to_markdown(frame))
