@@ -1,0 +1,24 @@
+# Path templates and input functions of the FID rules (rules/fid.smk); no rules live
+# here. Needs rules/common.smk first.
+from gantk.metrics.fid_sets import fid_runs, run_zsets, zset_seed
+
+FID_EXTRACTOR = "results/fid/extractor.json"
+FID_SPLIT_STATS = "results/fid/{dataset}/split_stats.npz"
+FID_SUBSET_STATS = "results/fid/{dataset}/n{n}_s{seed}/subset_stats.npz"
+ZSET_RUN = "results/runs/{dataset}/n{n}_s{seed}/{method}/zsets/z{zset}"
+FID = "results/metrics/{dataset}/n{n}_s{seed}/{method}_fid.json"
+
+
+def fid_settings(wildcards=None):
+    """The config's `metrics.fid` block."""
+    return config["metrics"]["fid"]
+
+
+def fid_sample_files(wildcards):
+    """The run's samples and those of its extra Z sets, in set order."""
+    run = run_of(wildcards)
+    extra = [
+        f"{ZSET_RUN}/samples.npz".format(**run._asdict(), zset=k)
+        for k in range(1, run_zsets(config, run))
+    ]
+    return [run_files(run, "samples.npz"), *extra]
