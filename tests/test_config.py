@@ -113,9 +113,10 @@ def test_every_problem_is_reported_at_once(default, schema):
 
 
 def test_experiment_naming_an_undefined_method_is_rejected(default, schema):
-    default["experiments"][0]["methods"].append("wgan_gp")
+    index = len(default["experiments"][0]["methods"])
+    default["experiments"][0]["methods"].append("biggan")
     (problem,) = problems_of(default, schema)
-    assert "'experiments[0].methods[3]': 'wgan_gp' is not defined under 'methods'" in problem
+    assert f"'experiments[0].methods[{index}]': 'biggan' is not defined under 'methods'" in problem
     assert "'ga_cntk'" in problem
 
 
@@ -192,8 +193,9 @@ def test_expand_runs_is_the_product_of_each_experiment_without_repeats(default, 
     config = validate_config(default, schema)
     runs = expand_runs(config)
     assert len(runs) == len(set(runs))
-    digits = [r for r in runs if r.dataset == "digits"]
-    assert digits == [Run("digits", 64, s, m) for s in (0, 1) for m in ("ga_cntk", "ga_cntk_batch", "ga_cntk_b1")]
+    first = default["experiments"][0]["methods"]
+    digits = [r for r in runs if r.dataset == "digits" and r.method in first]  # other experiments: GAN runs
+    assert digits == [Run("digits", 64, s, m) for s in (0, 1) for m in first]
 
 
 def test_figure_runs_list_rows_times_methods(default, schema):
@@ -206,10 +208,11 @@ def test_figure_runs_list_rows_times_methods(default, schema):
 
 
 def test_schema_kernel_names_are_the_library_presets(schema):
+    from gantk.generator import CODE_KERNELS
     from gantk.kernels import PRESETS
 
     assert sorted(schema["$defs"]["kernel"]["enum"]) == sorted(PRESETS)
-    assert sorted(schema["$defs"]["method_kernel"]["enum"]) == sorted([*PRESETS, "dataset"])
+    assert sorted(schema["$defs"]["method_kernel"]["enum"]) == sorted([*PRESETS, *CODE_KERNELS, "dataset"])
 
 
 def test_schema_resource_sections_are_the_workflow_rules(schema):
@@ -226,6 +229,10 @@ def test_every_run_of_a_shipped_config_makes_a_valid_synth_config(name, schema):
     config = load_config(REPO / "config" / name, schema)
     for run in expand_runs(config):
         settings = run_settings(config, run)
+        if settings.get("kind") == "ga_ntkg":
+            continue  # GA-CNTKg runs: test_every_ga_cntkg_run_of_a_shipped_config_makes_a_valid_generator_config
+        if settings.get("kind") == "gan":
+            continue  # GAN baselines: tests/test_baselines_workflow.py
         cfg = SynthConfig(**synth_kwargs(settings), lambdas=(1.0,) * len(settings["kernels"]), seed=run.seed)
         assert cfg.kernels == tuple(settings["kernels"]) and cfg.method == settings["solver"]
 
@@ -239,3 +246,75 @@ def test_dataset_options_are_checked_against_the_data_registry(default, schema):
     assert any(p.startswith("config key 'datasets.cifar10.options': dataset 'cifar10' has no option 'lable'")
                and "label" in p for p in problems), problems
     assert "config key 'datasets.ring8.options': toy mixtures take no options" in problems
+
+
+# GA-CNTKg (kind ga_ntkg): autoencoder, code kernel and figure checks
+
+
+def _with_generator(config: dict, **method) -> dict:
+    config["methods"]["gen"] = {
+        "kind": "ga_ntkg", "kernels": ["fntk"], "steps": 10, "lr": 2e-4, "optimizer": "adam", "batch_size": 8, **method
+    }
+    config["experiments"][0]["methods"].append("gen")
+    return config
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_every_ga_cntkg_run_of_a_shipped_config_makes_a_valid_generator_config(name, schema):
+    from gantk.generator import GeneratorConfig
+
+    config = load_config(REPO / "config" / name, schema)
+    for run in expand_runs(config):
+        settings = run_settings(config, run)
+        if settings.get("kind") != "ga_ntkg":
+            continue
+        assert run.dataset in config["autoencoders"]
+        settings["batch_size"] = settings["batch_size"] or run.n
+        cfg = GeneratorConfig.from_settings(settings, lam=1.0, seed=run.seed)
+        assert cfg.kernel == settings["kernels"][0] and cfg.batch_size <= run.n
+
+
+def test_ga_cntkg_without_an_autoencoder_names_the_autoencoders_key(default, schema):
+    config = _with_generator(default)
+    config.pop("autoencoders", None)
+    config["figures"]["fig11"] = config["figures"]["fig20"] = None
+    problems = problems_of(config, schema)
+    assert any(p.startswith("config key 'autoencoders.digits' is missing") and "'gen'" in p for p in problems), problems
+
+
+def test_ga_cntkg_kernel_that_cannot_take_the_codes_names_the_kernels_key(default, schema):
+    # multires_small average-pools its input to 16×16 first; the digits autoencoder's codes are 2×2×8.
+    problems = problems_of(_with_generator(default, kernels=["multires_small"]), schema)
+    assert any(
+        p.startswith("config key 'methods.gen.kernels': kernel 'multires_small' cannot take the codes")
+        and "(2, 2, 8)" in p
+        for p in problems
+    ), problems
+
+
+def test_autoencoder_for_other_images_names_the_architecture_key(default, schema):
+    default["autoencoders"]["digits"]["architecture"] = "mnist"
+    problems = problems_of(default, schema)
+    assert any(
+        p.startswith("config key 'autoencoders.digits.architecture': 'mnist' is for (28, 28, 1) images") for p in problems
+    ), problems
+
+
+def test_unknown_autoencoder_architecture_names_the_allowed_ones(default, schema):
+    default["autoencoders"]["digits"]["architecture"] = "resnet"
+    problems = problems_of(default, schema)
+    assert any(p.startswith("config key 'autoencoders.digits.architecture': 'resnet' is not allowed") for p in problems)
+
+
+def test_generator_settings_on_a_ga_ntk_method_are_named(default, schema):
+    default["methods"]["ga_cntk"]["latent_dim"] = 2
+    problems = problems_of(default, schema)
+    assert any(p.startswith("config key 'methods.ga_cntk.latent_dim': generator settings") for p in problems), problems
+
+
+def test_latent_grid_figure_needs_a_2d_latent_ga_cntkg_run(default, schema):
+    default["figures"]["fig20"]["method"] = "ga_cntkg"
+    default["figures"]["fig11"]["method"] = "ga_cntk"
+    problems = problems_of(default, schema)
+    assert "config key 'figures.fig20.method': 'ga_cntkg' has latent_dim 64; the latent grid needs latent_dim 2" in problems
+    assert "config key 'figures.fig11.method': 'ga_cntk' is not a GA-CNTKg method (kind ga_ntkg)" in problems

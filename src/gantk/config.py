@@ -126,13 +126,14 @@ def run_settings(config: Mapping, run: Run) -> dict:
     for exp in _experiments_with(config, run):
         settings.update(copy.deepcopy(exp.get("settings", {}).get(run.method, {})))
     kernel = config["datasets"][run.dataset]["kernel"]
-    settings["kernels"] = [kernel if k == DATASET_KERNEL else k for k in settings["kernels"]]
+    if "kernels" in settings:  # GAN baselines (kind gan) have no kernel
+        settings["kernels"] = [kernel if k == DATASET_KERNEL else k for k in settings["kernels"]]
     return dict(sorted(settings.items()))
 
 
 def run_kernels(config: Mapping, run: Run) -> list[str]:
-    """The kernel presets of ``run``, one λ search each."""
-    return run_settings(config, run)["kernels"]
+    """The kernel presets of ``run``, one λ search each (none for a GAN baseline)."""
+    return run_settings(config, run).get("kernels", [])
 
 
 def synth_kwargs(settings: Mapping) -> dict:
@@ -154,6 +155,8 @@ def figure_runs(config: Mapping, name: str) -> list[Run]:
         return []
     if "rows" in fig:
         return [Run(r["dataset"], r["n"], r["seed"], m) for r in fig["rows"] for m in fig["methods"]]
+    if "method" not in fig:  # fig5: an experiment on a data subset, not a run
+        return []
     runs = [Run(fig["dataset"], fig["n"], fig["seed"], fig["method"])]
     if fig.get("compare"):
         runs.append(Run(fig["dataset"], fig["n"], fig["seed"], fig["compare"]))
@@ -239,6 +242,10 @@ def _resolve(schema: Mapping, root: Mapping) -> Mapping:
 def _fill_defaults(instance: Any, schema: Mapping, root: Mapping) -> None:
     """Add the schema's ``default`` for every missing property, recursively (in place)."""
     schema = _resolve(schema, root)
+    if "if" in schema:  # e.g. a method's block depends on its kind
+        branch = "then" if jsonschema.Draft202012Validator(schema["if"]).is_valid(instance) else "else"
+        if branch in schema:
+            _fill_defaults(instance, schema[branch], root)
     if isinstance(instance, dict):
         props = schema.get("properties", {})
         for name, sub in props.items():
@@ -311,6 +318,7 @@ def _cross_check(config: Mapping) -> list[str]:
     if problems:
         return problems
     problems += _check_runs(config)
+    problems += _check_generators(config)
     problems += _check_figures(config)
     return problems
 
@@ -335,7 +343,7 @@ def _check_runs(config: Mapping) -> list[str]:
         seen[run] = settings
         data = config["datasets"][run.dataset]
         if data["type"] == "toy":
-            bad = [k for k in settings["kernels"] if k not in VECTOR_KERNELS]
+            bad = [k for k in settings.get("kernels", []) if k not in VECTOR_KERNELS]
             if bad:
                 problems.append(
                     f"config key 'methods.{run.method}.kernels': {_show(bad)} is a convolutional kernel, but "
@@ -350,7 +358,92 @@ def _check_runs(config: Mapping) -> list[str]:
     return problems
 
 
-_FIGURE_TYPES = {"fig1": "images", "fig6": "images", "fig3": "images", "fig7": "images", "fig4": "toy", "fig10": "toy"}
+#: Method settings that only GA-CNTKg (kind ga_ntkg) takes: its generator and Adam.
+GENERATOR_SETTINGS = ("latent_dim", "width", "beta1", "beta2", "clip_norm", "fixed_samples", "samples")
+
+
+def _check_generators(config: Mapping) -> list[str]:
+    """GA-CNTKg runs need an image data set, its ``autoencoders`` entry and one kernel that takes its codes."""
+    problems: list[str] = []
+    methods, autoencoders = config["methods"], config.get("autoencoders") or {}
+    for name, method in methods.items():
+        if method.get("kind", "ga_ntk") == "ga_ntk":  # GAN baselines have a latent_dim and width of their own
+            extra = [k for k in GENERATOR_SETTINGS if k in method]
+            if extra:
+                problems.append(
+                    f"config key 'methods.{name}.{extra[0]}': generator settings ({_show(GENERATOR_SETTINGS)}) "
+                    "belong to GA-CNTKg methods; set 'kind: ga_ntkg' or remove them"
+                )
+            if "fntk_erf" in method.get("kernels", []):
+                problems.append(
+                    f"config key 'methods.{name}.kernels': 'fntk_erf' is a code-space kernel of GA-CNTKg "
+                    "(kind ga_ntkg), not a GA-NTK preset"
+                )
+    runs = [r for r in expand_runs(config) if methods[r.method].get("kind", "ga_ntk") == "ga_ntkg"]
+    if not runs:
+        return problems
+    from gantk.autoencoder import ae_preset
+    from gantk.data.registry import image_shape
+    from gantk.generator import check_code_kernel
+
+    checked: set[tuple] = set()
+    for run in runs:
+        data, where = config["datasets"][run.dataset], f"methods.{run.method}"
+        if data["type"] != "images":
+            problems.append(
+                f"config key '{where}.kind': GA-CNTKg works in an autoencoder's code space of images, "
+                f"but {run.dataset!r} holds 2-D points"
+            )
+            continue
+        block = autoencoders.get(run.dataset)
+        if not block:
+            problems.append(
+                f"config key 'autoencoders.{run.dataset}' is missing: GA-CNTKg method {run.method!r} runs on "
+                f"{run.dataset!r} and needs its pre-trained autoencoder (architecture, train_on, ...)"
+            )
+            continue
+        arch = ae_preset(block["architecture"])
+        shape = image_shape(data["source"], data.get("options", {}))
+        if tuple(arch.image_shape) != tuple(shape) and ("shape", run.dataset) not in checked:
+            checked.add(("shape", run.dataset))
+            problems.append(
+                f"config key 'autoencoders.{run.dataset}.architecture': {block['architecture']!r} is for "
+                f"{arch.image_shape} images, but {run.dataset!r} has images of shape {tuple(shape)}"
+            )
+            continue
+        settings = run_settings(config, run)
+        if settings["optimizer"] != "adam":
+            problems.append(
+                f"config key '{where}.optimizer': {settings['optimizer']!r} is not allowed for GA-CNTKg; "
+                "allowed values: 'adam' (the generator is trained with Adam)"
+            )
+        kernels = settings["kernels"]
+        if len(kernels) != 1:
+            problems.append(f"config key '{where}.kernels': a GA-CNTKg method takes one code kernel, got {kernels}")
+            continue
+        if (kernels[0], run.dataset) in checked:
+            continue
+        checked.add((kernels[0], run.dataset))
+        try:
+            check_code_kernel(arch.code_shape, kernels[0], where=f"autoencoder {block['architecture']!r}")
+        except ValueError as err:
+            problems.append(f"config key '{where}.kernels': {err}; code kernels: 'fntk', 'fntk_erf'")
+    return problems
+
+
+_FIGURE_TYPES = {
+    "fig1": "images",
+    "fig6": "images",
+    "fig3": "images",
+    "fig7": "images",
+    "fig4": "toy",
+    "fig10": "toy",
+    "fig11": "images",
+    "fig20": "images",
+    "fig17": "images",
+    "fig18": "images",
+    "fig19": "images",
+}
 
 
 def _check_figures(config: Mapping) -> list[str]:
@@ -370,6 +463,28 @@ def _check_figures(config: Mapping) -> list[str]:
                     f"config key 'figures.{name}': {name} shows {_FIGURE_TYPES[name]} data, "
                     f"but {run.dataset!r} is of type {config['datasets'][run.dataset]['type']!r}"
                 )
+    for name in ("fig11", "fig20"):
+        fig = config.get("figures", {}).get(name)
+        run = Run(fig["dataset"], fig["n"], fig["seed"], fig["method"]) if fig else None
+        if run is None or run not in runs:
+            continue
+        if config["methods"][run.method].get("kind", "ga_ntk") != "ga_ntkg":
+            problems.append(
+                f"config key 'figures.{name}.method': {run.method!r} is not a GA-CNTKg method (kind ga_ntkg)"
+            )
+        elif name == "fig20" and run_settings(config, run).get("latent_dim") != 2:
+            problems.append(
+                f"config key 'figures.fig20.method': {run.method!r} has latent_dim "
+                f"{run_settings(config, run).get('latent_dim', 64)}; the latent grid needs latent_dim 2"
+            )
+    fig5 = config.get("figures", {}).get("fig5")
+    if fig5:
+        data = config["datasets"].get(fig5["dataset"])
+        if data is None or data["type"] != "images":
+            problems.append(
+                f"config key 'figures.fig5.dataset': {fig5['dataset']!r} is not an image data set under 'datasets'; "
+                f"image data sets: {_show(n for n, d in config['datasets'].items() if d['type'] == 'images')}"
+            )
     fig7 = config.get("figures", {}).get("fig7")
     if fig7 and Run(fig7["dataset"], fig7["n"], fig7["seed"], fig7["method"]) in runs:
         b = run_settings(config, Run(fig7["dataset"], fig7["n"], fig7["seed"], fig7["method"])).get("batch_size")
@@ -384,6 +499,7 @@ def _check_figures(config: Mapping) -> list[str]:
 __all__ = [
     "ConfigError",
     "DATASET_KERNEL",
+    "GENERATOR_SETTINGS",
     "Run",
     "VECTOR_KERNELS",
     "expand_runs",

@@ -53,6 +53,37 @@ def load_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:
         return {k: f[k] for k in f.files}
 
 
+def save_run(
+    out_dir: str | os.PathLike, *, z: Any, curve: "Any", snapshot_steps: Any, snapshots: Any, params: Mapping[str, Any]
+) -> None:
+    """The files of one run under ``out_dir``: samples.npz (``z``), curve.csv, snapshots.npz
+    (``steps``, ``z``) and params.json, each written atomically."""
+    out = Path(out_dir)
+    save_npz(out / "samples.npz", z=z)
+    save_csv(out / "curve.csv", curve)
+    save_npz(out / "snapshots.npz", steps=snapshot_steps, z=snapshots)
+    save_json(out / "params.json", params)
+
+
+def load_checkpoint(path: str | os.PathLike, fingerprint: str) -> dict[str, np.ndarray]:
+    """The arrays of checkpoint ``path``, which must hold ``fingerprint`` (the run's settings hash).
+
+    Raises:
+      ValueError: the file cannot be read, or was written with other settings (the message
+        says to delete it or restore the settings).
+    """
+    try:
+        data = load_npz(path)
+    except Exception as err:  # a torn or foreign file: say which
+        raise ValueError(f"checkpoint {path} cannot be read ({err}); delete it to start over") from err
+    if str(data.get("fingerprint")) != fingerprint:
+        raise ValueError(
+            f"checkpoint {path} was written with different settings; delete it to start over "
+            "or restore the settings it was made with"
+        )
+    return data
+
+
 def save_json(path: str | os.PathLike, obj: Mapping[str, Any]) -> None:
     """Write ``obj`` as indented JSON atomically (numpy scalars and arrays are converted)."""
     with atomic_path(path, suffix=".json") as tmp:

@@ -10,7 +10,11 @@ Every function returns a :class:`matplotlib.figure.Figure`; save it with
   average max-SSIM of Z to the training set along it against the held-out level (Fig 3).
 * :func:`toy_figure` — generated 2-D points over the real ones, the mode centres and
   their 3σ circles, at a few steps of a run (Fig 4, Fig 10).
+* :func:`gradient_norm_figure` — a fake image's gradient norm against a trained finite
+  discriminator and against the NTK-GP (Fig 5).
 * :func:`mean_image_figure` — batch-wise b = 1 samples next to the training mean (Fig 7).
+* :func:`nearest_neighbours_figure` — samples above their nearest training images by SSIM
+  (Figs 17–19).
 * :func:`loss_curves_figure` — loss against step for several runs.
 """
 
@@ -134,8 +138,10 @@ def learning_curve_figure(
     strip: int = 6,
     images: int = 3,
     title: str | None = None,
+    loss_label: str = "GA-NTK loss",
+    samples_label: str = "Z",
 ) -> Figure:
-    """Loss against step, Z at a few steps above it, and AM-SSIM along the run (paper Fig 3).
+    """Loss against step, Z at a few steps above it, and AM-SSIM along the run (paper Figs 3, 11).
 
     Args:
       curve: columns ``step`` (1-based) and ``loss`` (the loss at the Z that step started from).
@@ -148,6 +154,8 @@ def learning_curve_figure(
       strip: snapshots shown (evenly spaced, first and last included).
       images: images of each snapshot shown (the first ones of Z).
       title: figure title.
+      loss_label, samples_label: legend names of the loss and of the snapshot images
+        (GA-CNTKg: a generator's loss, decoder(G(ζ)) for a fixed ζ).
     """
     snapshot_steps = np.asarray(snapshot_steps)
     chosen = evenly_spaced(len(snapshot_steps), strip)
@@ -160,14 +168,14 @@ def learning_curve_figure(
         ax.set_title(f"step {int(snapshot_steps[s])}", fontsize=9)
     ax = fig.add_subplot(grid[1, :])
     # The row of step t holds the loss at Z after t − 1 steps.
-    ax.plot(curve["step"] - 1, curve["loss"], color="C0", lw=1.2, label="GA-NTK loss")
+    ax.plot(curve["step"] - 1, curve["loss"], color="C0", lw=1.2, label=loss_label)
     ax.set_xlabel("step")
     ax.set_ylabel("loss", color="C0")
     ax.tick_params(axis="y", labelcolor="C0")
     for s in chosen:
         ax.axvline(int(snapshot_steps[s]), color="0.8", lw=0.8, ls=":", zorder=0)
     twin = ax.twinx()
-    twin.plot(along_run["step"], along_run["am_ssim"], "o-", color="C3", ms=3, lw=1.2, label="AM-SSIM of Z")
+    twin.plot(along_run["step"], along_run["am_ssim"], "o-", color="C3", ms=3, lw=1.2, label=f"AM-SSIM of {samples_label}")
     if reference_am_ssim is not None and np.isfinite(reference_am_ssim):
         twin.axhline(reference_am_ssim, color="C2", ls="--", lw=1.2, label="AM-SSIM of held-out real images")
         above = along_run.loc[along_run["am_ssim"] > reference_am_ssim, "step"]
@@ -197,6 +205,35 @@ def learning_curve_figure(
     if title:
         fig.suptitle(title)
     return fig
+
+
+def toy_panel(
+    ax,
+    points: Float[np.ndarray, "n 2"],
+    real: Float[np.ndarray, "m 2"],
+    modes: Float[np.ndarray, "k 2"],
+    std: float,
+    label: str,
+    scores: Mapping | None = None,
+) -> None:
+    """One toy-data panel: ``points`` (blue) over ``real`` (grey), mode centres and 3σ circles.
+
+    ``scores`` (``wasserstein``, ``modes_covered``, ``n_modes``), when given, are added to the
+    panel title ``label``.
+    """
+    ax.scatter(real[:, 0], real[:, 1], s=10, color="0.65", label="real", zorder=1)
+    for centre in modes:
+        ax.add_patch(Circle(centre, MODE_RADIUS_STD * std, fill=False, ls="--", lw=0.6, color="0.3"))
+    ax.scatter(points[:, 0], points[:, 1], s=4, color="C0", label="generated", zorder=2)
+    ax.scatter(modes[:, 0], modes[:, 1], marker="x", s=25, color="k", lw=1.0, label="mode centre", zorder=3)
+    if scores is not None:
+        label += f"\nW = {scores['wasserstein']:.3f}, modes {int(scores['modes_covered'])}/{int(scores['n_modes'])}"
+    ax.set_title(label, fontsize=9)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_aspect("equal")
+    ax.set_xticks([0, 0.5, 1])
+    ax.set_yticks([0, 0.5, 1])
 
 
 def toy_figure(
@@ -236,22 +273,8 @@ def toy_figure(
     scores = along_run.set_index("step") if along_run is not None else None
     for ax, s in zip(axes[0], chosen):
         step = int(snapshot_steps[s])
-        ax.scatter(real[:, 0], real[:, 1], s=10, color="0.65", label="real", zorder=1)
-        for centre in modes:
-            ax.add_patch(Circle(centre, MODE_RADIUS_STD * std, fill=False, ls="--", lw=0.6, color="0.3"))
-        points = np.asarray(snapshots[s])
-        ax.scatter(points[:, 0], points[:, 1], s=4, color="C0", label="generated", zorder=2)
-        ax.scatter(modes[:, 0], modes[:, 1], marker="x", s=25, color="k", lw=1.0, label="mode centre", zorder=3)
-        label = f"step {step}"
-        if scores is not None and step in scores.index:
-            row = scores.loc[step]
-            label += f"\nW = {row['wasserstein']:.3f}, modes {int(row['modes_covered'])}/{int(row['n_modes'])}"
-        ax.set_title(label, fontsize=9)
-        ax.set_xlim(-0.02, 1.02)
-        ax.set_ylim(-0.02, 1.02)
-        ax.set_aspect("equal")
-        ax.set_xticks([0, 0.5, 1])
-        ax.set_yticks([0, 0.5, 1])
+        row = scores.loc[step] if scores is not None and step in scores.index else None
+        toy_panel(ax, np.asarray(snapshots[s]), real, modes, std, f"step {step}", row)
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, markerscale=1.5, frameon=False)
     if title:
@@ -309,6 +332,101 @@ def mean_image_figure(
     return fig
 
 
+def nearest_neighbours_figure(
+    rows: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]],
+    *,
+    title: str | None = None,
+) -> Figure:
+    """Generated images above their nearest training images by SSIM (paper Figs 17–19).
+
+    Args:
+      rows: one entry per sample set, ``(label, generated, nearest, ssim)`` with
+        ``generated`` and ``nearest`` (k, H, W, C) — image j of ``nearest`` is the training
+        image of highest SSIM to generated image j — and ``ssim`` (k,) those SSIM values.
+        k may differ between entries.
+      title: figure title.
+
+    Each entry is two rows of the figure: the generated images, then their nearest
+    training images, each titled with its SSIM; the label carries the set's mean SSIM.
+    """
+    if not rows:
+        raise ValueError("no sample sets to show")
+    for label, generated, nearest, ssim in rows:
+        if len(generated) != len(nearest) or len(generated) != len(ssim) or len(generated) == 0:
+            raise ValueError(
+                f"{label}: need as many nearest images and SSIM values as generated images (≥ 1), got "
+                f"{len(generated)}, {len(nearest)}, {len(ssim)}"
+            )
+    k = max(len(r[1]) for r in rows)
+    fig = Figure(figsize=(1.1 * k + 1.6, 2.4 * len(rows) + 0.5))
+    axes = fig.subplots(2 * len(rows), k, squeeze=False)
+    for i, (label, generated, nearest, ssim) in enumerate(rows):
+        top, bottom = axes[2 * i], axes[2 * i + 1]
+        for j in range(k):
+            if j >= len(generated):
+                top[j].axis("off")
+                bottom[j].axis("off")
+                continue
+            _show(top[j], generated[j])
+            _show(bottom[j], nearest[j])
+            bottom[j].set_title(f"{float(ssim[j]):.2f}", fontsize=7)
+        top[0].set_ylabel(f"{label}\ngenerated", fontsize=8)
+        bottom[0].set_ylabel(f"nearest (SSIM)\nmean {float(np.mean(ssim)):.2f}", fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def gradient_norm_figure(
+    curve: pd.DataFrame,
+    disc_curve: pd.DataFrame,
+    info: Mapping,
+    start: np.ndarray,
+    fakes: np.ndarray,
+    *,
+    title: str | None = None,
+) -> Figure:
+    """Paper Fig 5: ‖∇_z‖ of one fake image along its descent against three discriminators.
+
+    Args:
+      curve: per fake step ``step`` and ``{finite,ntk_gp,ganntk}_grad_norm``, as
+        :class:`gantk.gradient_vanishing.GradientNormResult` holds.
+      disc_curve: the finite discriminator's training: ``step``, ``mse``.
+      info: the experiment's settings and η, λ (``disc_steps``, ``width``, ``lam_used``).
+      start: (H, W, C) the noise image; fakes: (3, H, W, C) it after descents (a)–(c).
+      title: figure title.
+    """
+    labels = {
+        "finite": f"(a) finite CNN, width {info['width']}, {info['disc_steps']} GD steps",
+        "ntk_gp": f"(b) NTK-GP, same training time (λ = {info['lam_used']:.3g})",
+        "ganntk": "(c) GA-NTK objective, z among the fakes",
+    }
+    fig = Figure(figsize=(11.0, 3.8))
+    grid = fig.add_gridspec(2, 4, width_ratios=[3.2, 2.2, 1, 1])
+    ax = fig.add_subplot(grid[:, 0])
+    for name, label in labels.items():
+        ax.semilogy(curve["step"], curve[f"{name}_grad_norm"], label=label)
+    ax.set_xlabel("step of the fake image")
+    ax.set_ylabel("‖∇_z loss‖")
+    ax.legend(fontsize=7)
+    dax = fig.add_subplot(grid[:, 1])
+    dax.loglog(np.maximum(disc_curve["step"], 1), disc_curve["mse"], marker=".")
+    dax.set_xlabel("discriminator GD step")
+    dax.set_ylabel("MSE on real ⊕ noise")
+    dax.set_title("(a) training", fontsize=9)
+    cells = [(grid[0, 2], start, "noise start"), (grid[0, 3], fakes[0], "after (a)"),
+             (grid[1, 2], fakes[1], "after (b)"), (grid[1, 3], fakes[2], "after (c)")]
+    for where, image, label in cells:
+        cell = fig.add_subplot(where)
+        _show(cell, image)
+        cell.set_title(label, fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
 def loss_curves_figure(curves: Mapping[str, pd.DataFrame], *, logy: bool = False, title: str | None = None) -> Figure:
     """Loss against step of several runs (label → frame with columns ``step``, ``loss``)."""
     fig = Figure(figsize=(6.0, 3.8))
@@ -329,11 +447,14 @@ def loss_curves_figure(curves: Mapping[str, pd.DataFrame], *, logy: bool = False
 __all__ = [
     "MODE_RADIUS_STD",
     "evenly_spaced",
+    "gradient_norm_figure",
     "image_grid",
     "learning_curve_figure",
     "loss_curves_figure",
     "mean_image_figure",
+    "nearest_neighbours_figure",
     "nearest_snapshots",
     "samples_figure",
     "toy_figure",
+    "toy_panel",
 ]

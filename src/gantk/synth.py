@@ -30,7 +30,7 @@ import optax
 import pandas as pd
 
 from gantk.gp import Method, batchwise_loss, multires_loss
-from gantk.io import load_npz, save_csv, save_json, save_npz
+from gantk.io import load_checkpoint, save_npz, save_run
 from gantk.kernels import kernel_matrix, preset
 from gantk.logging_utils import LOGGER_NAME
 
@@ -137,12 +137,9 @@ class SynthResult:
 
     def save(self, out_dir: str | Path) -> None:
         """Write samples.npz, curve.csv, snapshots.npz and params.json under ``out_dir``."""
-        out = Path(out_dir)
-        save_npz(out / "samples.npz", z=self.z)
-        save_csv(out / "curve.csv", self.curve)
-        save_npz(out / "snapshots.npz", steps=self.snapshot_steps, z=self.snapshots)
         final = float(self.curve["loss"].iloc[-1]) if len(self.curve) else None
-        save_json(out / "params.json", {"config": self.config.to_dict(), "final_loss": final})
+        save_run(out_dir, z=self.z, curve=self.curve, snapshot_steps=self.snapshot_steps, snapshots=self.snapshots,
+                 params={"config": self.config.to_dict(), "final_loss": final})
 
 
 def _optimizer(cfg: SynthConfig) -> optax.GradientTransformation:
@@ -305,15 +302,7 @@ def _save_checkpoint(path, cfg, z, opt_state, step, losses, norms, seconds, snap
 
 
 def _load_checkpoint(path: Path, cfg: SynthConfig, opt_template) -> dict[str, Any]:
-    try:
-        data = load_npz(path)
-    except Exception as err:  # a torn or foreign file: say which
-        raise ValueError(f"checkpoint {path} cannot be read ({err}); delete it to start over") from err
-    if str(data.get("fingerprint")) != cfg.fingerprint():
-        raise ValueError(
-            f"checkpoint {path} was written with different settings; delete it to start over "
-            "or restore the settings it was made with"
-        )
+    data = load_checkpoint(path, cfg.fingerprint())
     treedef = jax.tree.structure(opt_template)
     leaves = [jnp.asarray(data[f"opt_{i}"]) for i in range(treedef.num_leaves)]
     return {

@@ -34,23 +34,48 @@ COLUMNS = (
     "modes_covered",
     "n_modes",
     "high_quality_fraction",
+    "fid_split",
+    "fid_subset",
+    "fid_samples",
+    "paper_fid",
+    "paper_am_ssim",
     "seconds",
 )
 
 #: What each column holds, printed under the Markdown table.
 LEGEND = {
     "steps": "optimisation steps of the run",
-    "final_loss": "GA-NTK loss ½‖1 − D‖² at the last step",
+    "final_loss": "GA-NTK loss ½‖1 − D‖² at the last step (GAN baselines: their monitored loss, see params.json)",
     "am_ssim": "average over samples of the max SSIM to the training subset (paper §8.2 settings); "
     "for the reference row, of held-out real images",
     "wasserstein": "W1 distance to a fresh sample of the mixture (unit-square units)",
     "modes_covered": "modes with enough points within 3σ (gantk.metrics.mode_coverage)",
     "high_quality_fraction": "share of points within 3σ of their nearest mode",
+    "fid_split": "FID of `fid_samples` generated images against the data set's selection (split or class)",
+    "fid_subset": "FID of the same images against the run's n training images",
+    "fid_samples": "generated images scored (pooled over independent Z sets for GA-NTK runs)",
+    "paper_fid": "the paper's FID for this data set, n and method (Table 1), where known",
+    "paper_am_ssim": "the paper's AM-SSIM for this data set, n and method (Table 1), where known",
     "seconds": "wall-clock seconds of the run's optimisation",
 }
 
+#: Paper Table 1 values quoted in DESIGN §1 and §3, keyed by (data source, n, method name in
+#: config/paper.yaml); the rest of the paper's table was not available to us and is left out.
+PAPER_TABLE1: dict[tuple[str, int, str], dict[str, float]] = {
+    ("mnist", 256, "ga_cntk"): {"paper_fid": 14.96, "paper_am_ssim": 0.54},
+    ("mnist", 256, "wgan_gp"): {"paper_fid": 24.37},
+    ("cifar10", 256, "ga_cntk"): {"paper_fid": 28.40},
+    ("cifar10", 256, "wgan_gp"): {"paper_fid": 85.34},
+    ("celeba", 256, "ga_cntk"): {"paper_fid": 63.15},
+    ("celeba", 256, "wgan_gp"): {"paper_fid": 79.36},
+}
+
 _KEY = ("dataset", "n", "seed")
-_DROP = ("type", "heldout_count")
+_DROP = ("type", "heldout_count", "inception_weights_sha1")
+
+
+def _run_key(record: Mapping[str, Any]) -> tuple:
+    return tuple(record[k] for k in (*_KEY, "method"))
 
 
 def metrics_table(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
@@ -66,7 +91,7 @@ def metrics_table(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
         missing = [k for k in (*_KEY, "method") if k not in record]
         if missing:
             raise ValueError(f"metrics record {i} lacks {missing}: {dict(record)}")
-        key = tuple(record[k] for k in (*_KEY, "method"))
+        key = _run_key(record)
         if key in seen:
             raise ValueError(f"two metrics records for {key}")
         seen.add(key)
@@ -78,10 +103,35 @@ def metrics_table(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     present = [c for c in COLUMNS if c in frame.columns]
     extra = [c for c in frame.columns if c not in COLUMNS]
     frame = frame[present + extra]
-    for col in ("n", "seed", "steps", "modes_covered", "n_modes"):
+    for col in ("n", "seed", "steps", "modes_covered", "n_modes", "fid_samples", "fid_zsets"):
         if col in frame.columns:
             frame[col] = frame[col].astype("Int64")
     return frame
+
+
+def merge_records(
+    records: Sequence[Mapping[str, Any]], extra: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """``records`` with the values of the ``extra`` record of the same run added (e.g. its FID).
+
+    Raises:
+      ValueError: an extra record names a run that no record has.
+    """
+    merged = {_run_key(r): dict(r) for r in records}
+    for record in extra:
+        if _run_key(record) not in merged:
+            raise ValueError(f"no metrics record for the run {_run_key(record)} of {dict(record)}")
+        merged[_run_key(record)].update(record)
+    return list(merged.values())
+
+
+def with_paper_values(records: Sequence[Mapping[str, Any]], sources: Mapping[str, str]) -> list[dict[str, Any]]:
+    """``records`` with :data:`PAPER_TABLE1` values beside ours; ``sources`` maps data set → source."""
+    out = []
+    for r in records:
+        paper = PAPER_TABLE1.get((sources.get(r["dataset"]), int(r["n"]), r["method"]), {})
+        out.append({**r, **paper})
+    return out
 
 
 def read_metrics(paths: Iterable[str | os.PathLike]) -> list[dict]:
@@ -112,4 +162,15 @@ def write_metrics_table(frame: pd.DataFrame, csv_path: str | os.PathLike, md_pat
     save_text(md_path, to_markdown(frame))
 
 
-__all__ = ["COLUMNS", "LEGEND", "REFERENCE_METHOD", "metrics_table", "read_metrics", "to_markdown", "write_metrics_table"]
+__all__ = [
+    "COLUMNS",
+    "LEGEND",
+    "PAPER_TABLE1",
+    "REFERENCE_METHOD",
+    "merge_records",
+    "metrics_table",
+    "read_metrics",
+    "to_markdown",
+    "with_paper_values",
+    "write_metrics_table",
+]

@@ -13,6 +13,7 @@ from gantk.config import (
 )
 from gantk.data.checksums import DOWNLOADS
 from gantk.data.download import dataset_urls
+from gantk.metrics.fid_sets import fid_runs
 
 # Stops the workflow, before any job exists, with one line per problem naming the key.
 validate_config(
@@ -35,13 +36,19 @@ METRICS = "results/metrics/{dataset}/n{n}_s{seed}/{method}.json"
 ALONG_RUN = "results/metrics/{dataset}/n{n}_s{seed}/{method}_along_run.csv"
 REFERENCE = "results/metrics/{dataset}/n{n}_s{seed}/reference/heldout.json"
 TABLE = "results/tables/metrics"
+GRADIENT_NORMS = "results/gradient_norms/{dataset}/n{n}_s{seed}"
+TABLES = {"table2": "results/tables/table2"}
 FIGURES = {
     "fig1": "results/figures/fig1_samples.png",
     "fig3": "results/figures/fig3_learning_curve.png",
     "fig4": "results/figures/fig4_toy25.png",
+    "fig5": "results/figures/fig5_gradient_norms.png",
     "fig6": "results/figures/fig6_kernels.png",
     "fig7": "results/figures/fig7_mean_image.png",
     "fig10": "results/figures/fig10_toy8.png",
+    "fig17": "results/figures/fig17_nearest.png",
+    "fig18": "results/figures/fig18_nearest.png",
+    "fig19": "results/figures/fig19_nearest.png",
 }
 
 
@@ -177,15 +184,50 @@ def figure_inputs(
     return inputs
 
 
+def gradient_norms_dir():
+    """The folder of the gradient-norm experiment that figure fig5 shows."""
+    fig = figure_config("fig5")
+    return GRADIENT_NORMS.format(dataset=fig["dataset"], n=fig["n"], seed=fig["seed"])
+
+
 def table_inputs(wildcards):
-    """Metrics of every run and the held-out reference of every subset."""
+    """Metrics of every run, the held-out reference of every subset, FID where configured."""
     return {
         "runs": [METRICS.format(**r._asdict()) for r in RUNS],
         "references": [REFERENCE.format(dataset=d, n=n, seed=s) for d, n, s in SUBSETS],
+        "fid": [FID.format(**r._asdict()) for r in fid_runs(config)],
+    }
+
+
+def table2_inputs(wildcards):
+    """Metrics (and FID where configured) of every run with the n of config key `tables.table2`
+    (the paper's 2048), and their subsets' references."""
+    table = config["tables"].get("table2")
+    if not table:
+        raise ValueError(
+            "table 2 is not configured: set config key 'tables.table2' (n: 2048 in config/paper.yaml)"
+        )
+    runs = [r for r in RUNS if r.n == table["n"]]
+    if not runs:
+        raise ValueError(
+            f"config key 'tables.table2.n': no experiment has runs with n = {table['n']}"
+        )
+    return {
+        "runs": [METRICS.format(**r._asdict()) for r in runs],
+        "references": sorted(
+            {REFERENCE.format(dataset=r.dataset, n=r.n, seed=r.seed) for r in runs}
+        ),
+        "fid": [FID.format(**r._asdict()) for r in fid_runs(config) if r in runs],
     }
 
 
 def all_targets():
-    """The metrics table and every configured figure."""
+    """The metrics table, every configured table and every configured figure."""
     figures = [path for name, path in FIGURES.items() if config["figures"].get(name)]
-    return [f"{TABLE}.csv", f"{TABLE}.md", *figures]
+    tables = [
+        f"{TABLES[name]}.{ext}"
+        for name in TABLES
+        if config["tables"].get(name)
+        for ext in ("csv", "md")
+    ]
+    return [f"{TABLE}.csv", f"{TABLE}.md", *tables, *figures]

@@ -144,3 +144,84 @@ rule fig7:
         figure=lambda wildcards: figure_config("fig7"),
     script:
         "../scripts/plot_mean_image.py"
+
+
+# Figs 17-19 (the paper's MNIST, CIFAR-10 and CelebA pages): generated images above their
+# nearest training images by SSIM; one rule each, so that `snakemake fig17` works.
+for nearest_fig in ("fig17", "fig18", "fig19"):
+
+    rule:
+        name:
+            nearest_fig
+        input:
+            unpack(figure_inputs(nearest_fig, "samples.npz", data=True)),
+        output:
+            report(
+                FIGURES[nearest_fig],
+                caption="../report/nearest.rst",
+                category="Figures",
+                labels={
+                    "figure": f"Fig {nearest_fig[3:]}",
+                    "shows": "nearest training images by SSIM",
+                },
+            ),
+        log:
+            f"logs/figures/{nearest_fig}.log",
+        localrule: True
+        conda:
+            ENV
+        params:
+            figure=lambda wildcards, name=nearest_fig: figure_config(name),
+            title="Generated images and their nearest training images by SSIM",
+        script:
+            "../scripts/plot_nearest.py"
+
+
+# Fig 5: one fake image's gradient norm against a finite-width discriminator trained by
+# gradient descent and against the NTK-GP (gantk.gradient_vanishing); compute, then plot.
+rule gradient_norms:
+    input:
+        data=DATA,
+    output:
+        curve=f"{GRADIENT_NORMS}/curve.csv",
+        disc_curve=f"{GRADIENT_NORMS}/disc_curve.csv",
+        info=f"{GRADIENT_NORMS}/info.json",
+        images=f"{GRADIENT_NORMS}/images.npz",
+    log:
+        "logs/gradient_norms/{dataset}/n{n}_s{seed}.log",
+    benchmark:
+        "logs/benchmarks/gradient_norms/{dataset}/n{n}_s{seed}.tsv"
+    conda:
+        ENV
+    threads: res("gradient_norms", "threads")
+    resources:
+        mem_mb=res("gradient_norms", "mem_mb"),
+        runtime=res("gradient_norms", "runtime"),
+        gpu=res("gradient_norms", "gpu"),
+    params:
+        figure=lambda wildcards: figure_config("fig5"),
+        kernel=lambda wildcards: config["datasets"][wildcards.dataset]["kernel"],
+    script:
+        "../scripts/gradient_norms.py"
+
+
+rule fig5:
+    input:
+        curve=lambda wildcards: f"{gradient_norms_dir()}/curve.csv",
+        disc_curve=lambda wildcards: f"{gradient_norms_dir()}/disc_curve.csv",
+        info=lambda wildcards: f"{gradient_norms_dir()}/info.json",
+        images=lambda wildcards: f"{gradient_norms_dir()}/images.npz",
+    output:
+        report(
+            FIGURES["fig5"],
+            caption="../report/fig5.rst",
+            category="Figures",
+            labels={"figure": "Fig 5", "shows": "gradient norm of a fake image"},
+        ),
+    log:
+        "logs/figures/fig5.log",
+    localrule: True
+    conda:
+        ENV
+    script:
+        "../scripts/plot_gradient_norms.py"

