@@ -38,3 +38,14 @@ def test_table_orders_columns_and_renders_markdown():
 def test_curves_without_the_needed_columns_are_refused():
     with pytest.raises(ValueError, match="seconds"):
         speed_row(pd.DataFrame({"step": [1], "loss": [1.0]}))
+
+
+def test_the_papers_values_follow_ours_where_known():
+    from gantk.tables import PAPER_TABLE9, with_paper_values
+
+    rows = [{"dataset": "m", "n": 256, "seed": 0, "method": m, **speed_row(_curve([3.0, 2.0, 1.0]), patience=2, window=1)}
+            for m in ("ga_cntk_batch", "wgan_gp")]
+    frame = table9(with_paper_values(rows, {"m": "mnist"}, PAPER_TABLE9))
+    assert list(frame.columns)[-2:] == ["paper_iterations", "paper_iterations_per_second"]
+    assert frame["paper_iterations"].iloc[0] == 500 and np.isnan(frame["paper_iterations"].iloc[1])
+    assert "the paper's Table 9" in to_markdown(frame)

@@ -94,6 +94,8 @@ def test_test_config_makes_every_figure_and_table_within_three_minutes(finished)
     assert len(table) == 1 + len(references) + len(runs)
     assert (cwd / "results/ae/digits/n12_s0/ae.json").is_file()
     assert (cwd / "results/tables/metrics.md").read_text().startswith("| dataset | n | seed | method |")
+    table1 = (cwd / "results/tables/table1.csv").read_text().splitlines()
+    assert len(table1) == 1 + 1 + sum(1 for p in runs if "/digits/" in str(p)), "reference row and digits runs"
     for rule_log in ("synth/digits/n12_s0/ga_cntk.log", "lambda/grid25/fntk/n50_s0.log", "figures/fig4.log"):
         assert (cwd / "logs" / rule_log).stat().st_size > 0, rule_log
     assert (cwd / "logs/benchmarks/synth/digits/n12_s0/ga_cntk.tsv").is_file()
@@ -124,17 +126,25 @@ def test_changing_one_input_reruns_only_what_depends_on_it(finished):
         data.write_bytes(original)
         os.utime(data, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert run.returncode == 0, run.stdout[-4000:]
+    # ring8's runs (GA-FNTK and the toy WGAN-GP), their metrics, the figures showing them, and
+    # Fig 9's grid search on ring8; nothing of digits or grid25.
     assert job_counts(run.stdout) == {
         "all": 1,
         "fig10": 1,
+        "fig10_methods": 1,
+        "fig9": 1,
         "lambda_search": 1,
         "metrics_table": 1,
         "reference_metrics": 1,
-        "run_metrics": 1,
+        "run_metrics": 2,
+        "sensitivity_grid": 1,
         "synthesize": 1,
+        "train_gan": 1,
     }
     outputs = re.findall(r"^    output: (.*)$", run.stdout, re.MULTILINE)
-    assert all("ring8" in line or "tables/metrics" in line or "fig10" in line for line in outputs), outputs
+    assert all(
+        "ring8" in line or "tables/metrics" in line or "fig10" in line or "fig9" in line for line in outputs
+    ), outputs
 
 
 def test_report_holds_every_figure_with_its_caption_and_loads_nothing_online(finished):
@@ -166,6 +176,7 @@ def test_paper_config_resolves_the_full_dag(tmp_path):
     run = snakemake(workdir(tmp_path / "w"), "all", "-n", "--configfile", "config/paper.yaml", timeout=300)
     assert run.returncode == 0, run.stdout[-6000:]
     from gantk.config import expand_runs, load_config
+    from gantk.metrics.fid_sets import fid_runs, run_zsets
 
     config = load_config(REPO / "config" / "paper.yaml", REPO / "workflow" / "schemas" / "config.schema.yaml")
     runs = expand_runs(config)
@@ -179,6 +190,10 @@ def test_paper_config_resolves_the_full_dag(tmp_path):
     assert counts["download"] == 5, "4 MNIST files and the CIFAR-10 archive"
     assert all(counts[f] == 1 for f in ("fig1", "fig3", "fig4", "fig6", "fig7", "fig10", "metrics_table", "all"))
     assert all(counts[f] == 1 for f in ("fig11", "fig20", "table2"))
+    assert all(counts[f] == 1 for f in ("fig5", "gradient_norms", "fig17", "fig18", "fig19", "table1", "fid_extractor"))
+    scored = fid_runs(config)
+    assert counts["fid"] == len(scored) and counts["fid_split_stats"] == len({r.dataset for r in scored})
+    assert counts["synthesize_zset"] == sum(run_zsets(config, r) - 1 for r in scored)
 
 
 def test_bad_config_stops_before_any_job_naming_key_and_allowed_values(tmp_path):

@@ -37,7 +37,7 @@ ALONG_RUN = "results/metrics/{dataset}/n{n}_s{seed}/{method}_along_run.csv"
 REFERENCE = "results/metrics/{dataset}/n{n}_s{seed}/reference/heldout.json"
 TABLE = "results/tables/metrics"
 GRADIENT_NORMS = "results/gradient_norms/{dataset}/n{n}_s{seed}"
-TABLES = {"table2": "results/tables/table2"}
+TABLES = {"table1": "results/tables/table1", "table2": "results/tables/table2"}
 FIGURES = {
     "fig1": "results/figures/fig1_samples.png",
     "fig3": "results/figures/fig3_learning_curve.png",
@@ -199,26 +199,33 @@ def table_inputs(wildcards):
     }
 
 
-def table2_inputs(wildcards):
-    """Metrics (and FID where configured) of every run with the n of config key `tables.table2`
-    (the paper's 2048), and their subsets' references."""
-    table = config["tables"].get("table2")
-    if not table:
-        raise ValueError(
-            "table 2 is not configured: set config key 'tables.table2' (n: 2048 in config/paper.yaml)"
-        )
-    runs = [r for r in RUNS if r.n == table["n"]]
-    if not runs:
-        raise ValueError(
-            f"config key 'tables.table2.n': no experiment has runs with n = {table['n']}"
-        )
-    return {
-        "runs": [METRICS.format(**r._asdict()) for r in runs],
-        "references": sorted(
-            {REFERENCE.format(dataset=r.dataset, n=r.n, seed=r.seed) for r in runs}
-        ),
-        "fid": [FID.format(**r._asdict()) for r in fid_runs(config) if r in runs],
-    }
+def subset_size_table_inputs(name):
+    """Input function of table ``name``: metrics (and FID where configured) of every image run
+    with an n of config key `tables.{name}.n` (one size or a list), and their subsets' references.
+    """
+
+    def inputs(wildcards):
+        table = config["tables"].get(name)
+        if not table:
+            raise ValueError(
+                f"{name} is not configured: set config key 'tables.{name}' (see config/paper.yaml)"
+            )
+        sizes = table["n"] if isinstance(table["n"], list) else [table["n"]]
+        images = {d for d, v in config["datasets"].items() if v["type"] == "images"}
+        runs = [r for r in RUNS if r.n in sizes and r.dataset in images]
+        if not runs:
+            raise ValueError(
+                f"config key 'tables.{name}.n': no experiment on images has runs with n in {sizes}"
+            )
+        return {
+            "runs": [METRICS.format(**r._asdict()) for r in runs],
+            "references": sorted(
+                {REFERENCE.format(dataset=r.dataset, n=r.n, seed=r.seed) for r in runs}
+            ),
+            "fid": [FID.format(**r._asdict()) for r in fid_runs(config) if r in runs],
+        }
+
+    return inputs
 
 
 def all_targets():

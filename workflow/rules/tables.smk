@@ -20,20 +20,24 @@ rule metrics_table:
         "../scripts/metrics_table.py"
 
 
-rule table2:
-    input:
-        unpack(table2_inputs),
-    output:
-        csv=report(
-            f"{TABLES['table2']}.csv",
-            caption="../report/table2.rst",
-            category="Tables",
-        ),
-        md=f"{TABLES['table2']}.md",
-    log:
-        "logs/tables/table2.log",
-    localrule: True
-    conda:
-        ENV
-    script:
-        "../scripts/metrics_table.py"
+for subset_table in ("table1", "table2"):
+
+    rule:
+        name:
+            subset_table
+        input:
+            unpack(subset_size_table_inputs(subset_table)),
+        output:
+            csv=report(
+                f"{TABLES[subset_table]}.csv",
+                caption=f"../report/{subset_table}.rst",
+                category="Tables",
+            ),
+            md=f"{TABLES[subset_table]}.md",
+        log:
+            f"logs/tables/{subset_table}.log",
+        localrule: True
+        conda:
+            ENV
+        script:
+            "../scripts/metrics_table.py"

@@ -5,6 +5,7 @@ from _job import start
 
 from gantk.baselines.speed import speed_row, table9, to_markdown
 from gantk.io import load_json, save_csv, save_text
+from gantk.tables import PAPER_TABLE9, with_paper_values
 
 log = start(snakemake)
 settings = snakemake.params.table9
@@ -19,7 +20,8 @@ for run, curve_path, params_path in zip(snakemake.params.runs, snakemake.input.c
         log.warning("%s stopped on its time budget; its convergence step is a lower bound", run)
     records.append(row)
     log.info("%s", row)
-frame = table9(records)
+sources = {name: d["source"] for name, d in snakemake.config["datasets"].items()}
+frame = table9(with_paper_values(records, sources, PAPER_TABLE9))
 save_csv(snakemake.output.csv, frame)
 header = (
     f"Early stopping: patience {rule['patience']}, delta {rule['delta']}, "

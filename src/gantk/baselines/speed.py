@@ -46,6 +46,8 @@ LEGEND = {
     "stopped": "whether the early-stopping rule fired within the run (else a lower bound)",
     "iterations_per_second": "steady rate, the compiling first step excluded",
     "seconds_to_convergence": "wall seconds up to the convergence step, compilation included",
+    "paper_iterations": "the paper's Table 9 iterations to convergence (V100, b = 64, n = 256), where known",
+    "paper_iterations_per_second": "the paper's Table 9 iterations per second, where known",
 }
 
 
@@ -77,14 +79,15 @@ def speed_row(
 
 
 def table9(records: Iterable[Mapping]) -> pd.DataFrame:
-    """Rows (each with dataset, n, seed, method and the :func:`speed_row` keys) as a table."""
+    """Rows (each with dataset, n, seed, method and the :func:`speed_row` keys) as a table;
+    other keys (the paper's values) follow as columns after :data:`COLUMNS`."""
     frame = pd.DataFrame(list(records))
     if frame.empty:
         raise ValueError("Table 9 needs at least one run")
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"Table 9 records lack {missing}")
-    return frame[list(COLUMNS)].reset_index(drop=True)
+    return frame[[*COLUMNS, *(c for c in frame.columns if c not in COLUMNS)]].reset_index(drop=True)
 
 
 def to_markdown(frame: pd.DataFrame) -> str:
@@ -99,7 +102,7 @@ def to_markdown(frame: pd.DataFrame) -> str:
 
     lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    lines += [""] + [f"- `{k}`: {v}" for k, v in LEGEND.items()]
+    lines += [""] + [f"- `{k}`: {v}" for k, v in LEGEND.items() if k in frame.columns]
     return "\n".join(lines) + "\n"
 
 
