@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import os
 import platform
 import time
 
 import jax
 import numpy as np
+from table_rows import emit
 
 from gantk.metrics import am_ssim
 
@@ -62,14 +62,12 @@ def main() -> None:
     print("| G | R | shape | device | first call, compile (s) | AM-SSIM (s) | pairs/s |")
     print("|---|---|---|---|---|---|---|")
     row = bench(args.g, args.r, tuple(args.shape))
-    print(
+    emit(
+        row,
         f"| {row['g']} | {row['r']} | {'×'.join(map(str, row['shape']))} | {row['device']} | {row['first_s']:.2f} | "
         f"{row['seconds']:.2f} | {row['pairs_per_s']:.3g} |",
-        flush=True,
+        args.json,
     )
-    if args.json:
-        with open(args.json, "a") as f:
-            f.write(json.dumps(row) + "\n")
 
 
 if __name__ == "__main__":

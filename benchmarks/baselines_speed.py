@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import platform
 import time
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from table_rows import emit
 
 from gantk.baselines import METHODS, GANConfig
 from gantk.baselines.train import init_state, make_train_step, run_key, steady_rate
@@ -106,12 +106,12 @@ def main() -> None:
         for _, job in jobs:
             row = {**meta, "data": NAMES.get(shape, "?"), "shape": list(shape), **job()}
             rows.append(row)
-            print(f"| {row['data']} | {'×'.join(map(str, shape))} | {row['method']} | {row['n_dis'] or '–'} | "
-                  f"{row['iterations_per_second']:.2f} | {row['warmup_seconds']:.1f} | {row['parameters'] or '–'} |",
-                  flush=True)
-            if args.json:
-                with open(args.json, "a") as f:
-                    f.write(json.dumps(row) + "\n")
+            emit(
+                row,
+                f"| {row['data']} | {'×'.join(map(str, shape))} | {row['method']} | {row['n_dis'] or '–'} | "
+                f"{row['iterations_per_second']:.2f} | {row['warmup_seconds']:.1f} | {row['parameters'] or '–'} |",
+                args.json,
+            )
 
 
 if __name__ == "__main__":

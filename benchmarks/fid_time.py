@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import os
 import platform
 import resource
 import time
 
 import numpy as np
+from table_rows import emit
 
 
 def _peak_gb(device: str) -> float:
@@ -107,15 +107,13 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n in args.n:
         row = bench(n, tuple(args.shape), args.batch, args.device, args.weights)
-        print(
+        emit(
+            row,
             f"| {n} | {'×'.join(map(str, row['shape']))} | {row['batch']} | {row['device']} | {row['load_s']:.2f} | "
             f"{row['features_s']:.2f} | {row['images_per_s']:.1f} | {row['stats_s']:.2f} | {row['sqrtm_s']:.2f} | "
             f"{row['eigh_s']:.2f} | {row['total_s']:.2f} | {row['peak_gb']:.2f} |",
-            flush=True,
+            args.json,
         )
-        if args.json:
-            with open(args.json, "a") as f:
-                f.write(json.dumps(row) + "\n")
 
 
 if __name__ == "__main__":

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import platform
 
 import jax
 import numpy as np
+from table_rows import emit
 
 from gantk.autoencoder import AE_PRESETS, Autoencoder, init_variables
 from gantk.generator import GeneratorConfig, train_generator
@@ -88,15 +88,13 @@ def main():
         for b in args.batch_size:
             row = bench(architecture, b, max(args.n, b), args.steps, args.width, args.kernel, args.method)
             code = "×".join(map(str, row["code_shape"]))
-            print(
+            emit(
+                row,
                 f"| {architecture} {'×'.join(map(str, row['image_shape']))} | {code} | {b} | {row['n']} | "
                 f"{row['width']:g} | {row['kernel']} | {row['it_per_s']:.1f} | {row['median_step_ms']:.1f} | "
                 f"{row['first_step_s']:.1f} | {row['device']} |",
-                flush=True,
+                args.json,
             )
-            if args.json:
-                with open(args.json, "a") as f:
-                    f.write(json.dumps(row) + "\n")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import platform
 import resource
 import statistics
@@ -29,6 +28,7 @@ import time
 import jax
 import jax.numpy as jnp
 import numpy as np
+from table_rows import emit
 
 from gantk.gp import ganntk_loss, ganntk_loss_from_kernel, stack_kernel
 from gantk.kernels import kernel_matrix, preset
@@ -119,14 +119,12 @@ def main() -> None:
     for n in args.n:
         row = bench(args.preset, n, shape, args.tile, args.lam, args.repeats, args.method)
         row.update(device=device.device_kind, platform=device.platform, date=str(datetime.date.today()))
-        print(
+        emit(
+            row,
             f"| {row['preset']} | {n} | {row['tile']} | {row['step_s']:.4f} | {row['peak_gb']:.2f} | "
             f"{row['kernel_fwd_s']:.4f} | {row['kernel_fwd_bwd_s']:.4f} | {row['exp_s']:.4f} | {row['finite']} |",
-            flush=True,
+            args.json,
         )
-        if args.json:
-            with open(args.json, "a") as f:
-                f.write(json.dumps(row) + "\n")
 
 
 if __name__ == "__main__":

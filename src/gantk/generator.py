@@ -65,7 +65,7 @@ from jaxtyping import Array, Float
 
 from gantk.autoencoder import AEArchitecture, Autoencoder, ConvAutoencoder, numpy_init
 from gantk.gp import Method, batchwise_loss
-from gantk.io import load_checkpoint, load_json, load_npz, save_csv, save_json, save_npz
+from gantk.io import load_checkpoint, load_json, load_npz, save_checkpoint, save_csv, save_json, save_npz
 from gantk.kernels import Dense, ElementNet, Erf, Flatten, kernel_matrix, preset, serial
 from gantk.lambda_search import lambda_search
 from gantk.logging_utils import LOGGER_NAME
@@ -651,17 +651,9 @@ def _normal(seed: int, stream: int, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def _save_checkpoint(path, fingerprint, state, step, losses, norms, seconds, snap_steps, snaps) -> None:
-    leaves = {f"state_{i}": np.asarray(leaf) for i, leaf in enumerate(jax.tree.leaves(state))}
-    save_npz(
-        path,
-        step=np.asarray(step),
-        loss=np.asarray(losses),
-        grad_norm=np.asarray(norms),
-        seconds=np.asarray(seconds),
-        snapshot_steps=np.asarray(snap_steps),
-        snapshots=np.stack([np.asarray(s) for s in snaps]),
-        fingerprint=np.asarray(fingerprint),
-        **leaves,
+    save_checkpoint(
+        path, fingerprint, tree=state, prefix="state", step=step, losses=losses, norms=norms,
+        seconds=seconds, snapshot_steps=snap_steps, snapshots=snaps,
     )
 
 

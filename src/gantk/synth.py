@@ -30,7 +30,7 @@ import optax
 import pandas as pd
 
 from gantk.gp import Method, batchwise_loss, multires_loss
-from gantk.io import load_checkpoint, save_npz, save_run
+from gantk.io import load_checkpoint, save_checkpoint, save_run
 from gantk.kernels import kernel_matrix, preset
 from gantk.logging_utils import LOGGER_NAME
 
@@ -286,18 +286,9 @@ def synthesize(
 
 
 def _save_checkpoint(path, cfg, z, opt_state, step, losses, norms, seconds, snap_steps, snaps) -> None:
-    leaves = {f"opt_{i}": np.asarray(leaf) for i, leaf in enumerate(jax.tree.leaves(opt_state))}
-    save_npz(
-        path,
-        z=np.asarray(z),
-        step=np.asarray(step),
-        loss=np.asarray(losses),
-        grad_norm=np.asarray(norms),
-        seconds=np.asarray(seconds),
-        snapshot_steps=np.asarray(snap_steps),
-        snapshots=np.stack([np.asarray(s) for s in snaps]),
-        fingerprint=np.asarray(cfg.fingerprint()),
-        **leaves,
+    save_checkpoint(
+        path, cfg.fingerprint(), tree=opt_state, prefix="opt", step=step, losses=losses, norms=norms,
+        seconds=seconds, snapshot_steps=snap_steps, snapshots=snaps, z=z,
     )
 
 
