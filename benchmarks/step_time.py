@@ -4,6 +4,10 @@ Run (GPU, via the device tool, or CPU):
 
     python benchmarks/step_time.py --preset cntk_mnist --n 256 1024 4096 --tile 512
     python benchmarks/step_time.py --preset cntk_digits --n 64 256 --shape 8 8 1   # CPU, default-run sizes
+    python benchmarks/step_time.py --preset multires_small+multires_medium+multires_large --n 256 --tile 32
+
+A '+'-joined preset list times the multi-resolution objective (Eq. 7: the sum of the
+members' losses, each with its own kernel; the CelebA-HQ setting at 256×256×3).
 
 For each n it times, after a warm-up call (compilation excluded), the median of
 ``--repeats`` calls of:
@@ -30,18 +34,8 @@ import jax.numpy as jnp
 import numpy as np
 from table_rows import emit
 
-from gantk.gp import ganntk_loss, ganntk_loss_from_kernel, stack_kernel
-from gantk.kernels import kernel_matrix, preset
-
-SHAPES = {
-    "cntk_mnist": (28, 28, 1),
-    "cntk_cifar10": (32, 32, 3),
-    "cntk_celeba": (64, 64, 3),
-    "cntk_digits": (8, 8, 1),
-    "cntk_faces": (25, 25, 1),
-    "fntk": (28, 28, 1),
-}
-
+from gantk.gp import ganntk_loss_from_kernel, multires_loss, stack_kernel
+from gantk.kernels import INPUT_SHAPES, kernel_matrix, preset
 
 def _timed(fn, *args, repeats):
     jax.block_until_ready(fn(*args))
@@ -61,24 +55,33 @@ def _peak_bytes() -> int | None:
 
 
 def bench(preset_name: str, n: int, shape, tile: int | None, lam: float, repeats: int, method: str) -> dict:
-    net = preset(preset_name)
+    """One row: ``preset_name`` is a preset or several joined by '+' (the multi-resolution sum, Eq. 7)."""
+    nets = [preset(name) for name in preset_name.split("+")]
+    lams = [lam] * len(nets)
     rng = np.random.default_rng(0)
     x = jnp.asarray(rng.uniform(size=(n, *shape)).astype(np.float32))
     z = jnp.asarray(rng.uniform(size=(n, *shape)).astype(np.float32))
-    k_xx = jax.block_until_ready(kernel_matrix(net, x, tile=tile))
+    k_xx = [jax.block_until_ready(kernel_matrix(net, x, tile=tile)) for net in nets]
 
     # Data enter as arguments (not closure constants) so XLA does not constant-fold them.
-    step = jax.jit(jax.value_and_grad(lambda z, x, k_xx: ganntk_loss(z, x, k_xx, net, lam, method=method, tile=tile)))
-    fwd = jax.jit(lambda z, x: (kernel_matrix(net, x, z, tile=tile), kernel_matrix(net, z, tile=tile)))
+    step = jax.jit(
+        jax.value_and_grad(lambda z, x, k_xx: multires_loss(z, x, k_xx, nets, lams, method=method, tile=tile))
+    )
+
+    def cross_kernels(z, x):
+        return [(kernel_matrix(net, x, z, tile=tile), kernel_matrix(net, z, tile=tile)) for net in nets]
+
+    fwd = jax.jit(cross_kernels)
     w = jnp.asarray(rng.normal(size=(n, 2 * n)).astype(np.float32))
 
     def kernel_sum(z, x, w):
-        k = jnp.concatenate([kernel_matrix(net, x, z, tile=tile), kernel_matrix(net, z, tile=tile)], axis=1)
-        return jnp.sum(w * k)
+        return sum(jnp.sum(w * jnp.concatenate(pair, axis=1)) for pair in cross_kernels(z, x))
 
     fwd_bwd = jax.jit(jax.value_and_grad(kernel_sum))
-    k_full = stack_kernel(k_xx, *fwd(z, x))
-    exp_part = jax.jit(jax.value_and_grad(lambda k: ganntk_loss_from_kernel(k, n, lam, method=method)))
+    k_full = [stack_kernel(kxx, *pair) for kxx, pair in zip(k_xx, fwd(z, x))]
+    exp_part = jax.jit(
+        jax.value_and_grad(lambda ks: sum(ganntk_loss_from_kernel(k, n, lam, method=method) for k in ks))
+    )
 
     row = {
         "preset": preset_name,
@@ -98,7 +101,12 @@ def bench(preset_name: str, n: int, shape, tile: int | None, lam: float, repeats
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--preset", default="cntk_mnist")
+    parser.add_argument(
+        "--preset",
+        default="cntk_mnist",
+        help="a kernel preset, or several joined by '+' for the multi-resolution objective "
+        "(multires_small+multires_medium+multires_large: CelebA-HQ)",
+    )
     parser.add_argument("--n", type=int, nargs="+", default=[256, 1024, 4096])
     parser.add_argument("--shape", type=int, nargs=3, default=None, help="H W C (default: the preset's)")
     parser.add_argument("--tile", type=int, default=None)
@@ -107,7 +115,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--json", default=None, help="append the rows to this JSON-lines file")
     args = parser.parse_args()
-    shape = tuple(args.shape) if args.shape else SHAPES[args.preset]
+    shape = tuple(args.shape) if args.shape else INPUT_SHAPES[args.preset.split("+")[0]]
     device = jax.devices()[0]
     header = (
         f"{datetime.date.today()} · {device.device_kind} ({device.platform}) · jax {jax.__version__} · "

@@ -18,9 +18,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from gantk.kernels import kernel_matrix, preset
-
-SHAPES = {"cntk_mnist": (28, 28, 1), "cntk_cifar10": (32, 32, 3), "cntk_celeba": (64, 64, 3), "cntk_digits": (8, 8, 1)}
+from gantk.kernels import INPUT_SHAPES, kernel_matrix, preset
 
 
 def _median_time(fn, z, repeats):
@@ -41,7 +39,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     net = preset(args.preset)
-    z = jnp.asarray(np.random.default_rng(0).uniform(size=(args.n, *SHAPES[args.preset])).astype(np.float32))
+    z = jnp.asarray(np.random.default_rng(0).uniform(size=(args.n, *INPUT_SHAPES[args.preset])).astype(np.float32))
     paths = {
         "symmetric (upper tiles)": lambda z: kernel_matrix(net, z, tile=args.tile),
         "general (all tiles)": lambda z: kernel_matrix(net, z, z, tile=args.tile),

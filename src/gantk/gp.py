@@ -30,6 +30,7 @@ from jaxtyping import Array, Float
 
 from gantk.kernels import ElementNet, kernel_matrix
 from gantk.krylov import heat_apply_lanczos
+from gantk.precision import matmul
 
 Method = Literal["eigh", "expm", "lanczos"]
 
@@ -62,23 +63,23 @@ def _exp_divided_differences(w: Array, lam: Array) -> Array:
 def heat_apply(k: Float[Array, "n n"], y: Float[Array, " n"], lam: Float[Array, ""]) -> Float[Array, " n"]:
     """exp(−λK) y for a symmetric K, through an eigendecomposition (see module doc)."""
     w, v = jnp.linalg.eigh(k)
-    return v @ (jnp.exp(-lam * w) * (v.T @ y))
+    return matmul(v, jnp.exp(-lam * w) * matmul(v.T, y))
 
 
 def _heat_fwd(k, y, lam):
     w, v = jnp.linalg.eigh(k)
-    b = v.T @ y
-    return v @ (jnp.exp(-lam * w) * b), (w, v, b, lam)
+    b = matmul(v.T, y)
+    return matmul(v, jnp.exp(-lam * w) * b), (w, v, b, lam)
 
 
 def _heat_bwd(res, ct):
     w, v, b, lam = res
-    a = v.T @ ct
+    a = matmul(v.T, ct)
     g = jnp.exp(-lam * w)
     div = _exp_divided_differences(w, lam)
     inner = div * (a[:, None] * b[None, :] + b[:, None] * a[None, :]) / 2
-    ct_k = v @ inner @ v.T
-    ct_y = v @ (g * a)
+    ct_k = matmul(matmul(v, inner), v.T)
+    ct_y = matmul(v, g * a)
     ct_lam = -jnp.sum(a * w * g * b)
     return ct_k, ct_y, ct_lam
 
@@ -99,7 +100,8 @@ def discriminator(
     if method == "eigh":
         return y - heat_apply(k, y, lam)
     if method == "expm":
-        return y - jax.scipy.linalg.expm(-lam * k) @ y
+        with jax.default_matmul_precision("highest"):  # expm's own products, and their JVP
+            return y - matmul(jax.scipy.linalg.expm(-lam * k), y)
     if method == "lanczos":
         return y - heat_apply_lanczos(k, y, lam, min(krylov_dim, k.shape[0]))
     raise ValueError(f"method must be 'eigh', 'expm' or 'lanczos', got {method!r}")

@@ -34,6 +34,8 @@ import jax.numpy as jnp
 from jax import lax
 from jaxtyping import Array, Float
 
+from gantk.precision import matmul
+
 
 def lanczos(k: Float[Array, "n n"], v0: Float[Array, " n"], m: int):
     """m Lanczos steps on symmetric ``k`` from ``v0`` with full reorthogonalisation.
@@ -52,11 +54,11 @@ def lanczos(k: Float[Array, "n n"], v0: Float[Array, " n"], m: int):
     def body(j, carry):
         q_rows, alpha, beta, q, q_prev, beta_prev = carry
         q_rows = q_rows.at[j].set(q)
-        w = k @ q - beta_prev * q_prev
-        a_j = q @ w
+        w = matmul(k, q) - beta_prev * q_prev
+        a_j = matmul(q, w)
         w = w - a_j * q
         for _ in range(2):  # twice is enough (Kahan–Parlett)
-            w = w - q_rows.T @ (q_rows @ w)
+            w = w - matmul(q_rows.T, matmul(q_rows, w))
         b_j = jnp.linalg.norm(w)
         q_next = jnp.where(b_j > tiny * jnp.maximum(jnp.abs(a_j), 1.0), w / jnp.where(b_j > 0, b_j, 1.0), 0.0)
         return q_rows, alpha.at[j].set(a_j), beta.at[j].set(b_j), q_next, q, b_j
@@ -87,8 +89,8 @@ def _krylov_heat(k, y, lam, m):
     q_rows, alpha, beta, norm_y = lanczos(k, y, m)
     theta, s = _ritz(alpha, beta)
     b = norm_y * s[0]
-    ritz_vectors = q_rows.T @ s  # (N, m)
-    return ritz_vectors @ (jnp.exp(-lam * theta) * b), (ritz_vectors, theta, b)
+    ritz_vectors = matmul(q_rows.T, s)  # (N, m)
+    return matmul(ritz_vectors, jnp.exp(-lam * theta) * b), (ritz_vectors, theta, b)
 
 
 @partial(jax.custom_vjp, nondiff_argnums=(3,))
@@ -107,12 +109,12 @@ def _bwd(m, res, ct):
     q_rows, alpha, beta, norm_ct = lanczos(k, ct, m)
     theta_c, s = _ritz(alpha, beta)
     a = norm_ct * s[0]
-    vc = q_rows.T @ s
+    vc = matmul(q_rows.T, s)
     core = _cross_divided_differences(theta_c, theta_y, lam) * (a[:, None] * b[None, :])
-    c = vc @ core @ vy.T
+    c = matmul(matmul(vc, core), vy.T)
     ct_k = (c + c.T) / 2
-    ct_y = vc @ (jnp.exp(-lam * theta_c) * a)
-    ct_lam = -jnp.sum((vy.T @ ct) * theta_y * jnp.exp(-lam * theta_y) * b)
+    ct_y = matmul(vc, jnp.exp(-lam * theta_c) * a)
+    ct_lam = -jnp.sum(matmul(vy.T, ct) * theta_y * jnp.exp(-lam * theta_y) * b)
     return ct_k, ct_y, ct_lam
 
 
@@ -124,5 +126,5 @@ def heat_apply_lanczos_error(k: Array, y: Array, lam: Array, m: int) -> Array:
     """A posteriori estimate ‖y‖ β_m |e_mᵀ exp(−λT) e₁| of the forward error."""
     _, alpha, beta, norm_y = lanczos(k, y, m)
     theta, s = _ritz(alpha, beta)
-    last = s[-1] @ (jnp.exp(-lam * theta) * s[0])
+    last = matmul(s[-1], jnp.exp(-lam * theta) * s[0])
     return norm_y * beta[-1] * jnp.abs(last)

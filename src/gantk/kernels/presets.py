@@ -41,6 +41,18 @@ def _build() -> dict[str, ElementNet]:
 
 PRESETS: dict[str, ElementNet] = _build()
 
+#: The (H, W, C) input of each image preset (the module table); ``fntk`` takes any shape.
+INPUT_SHAPES: dict[str, tuple[int, int, int]] = {
+    "cntk_mnist": (28, 28, 1),
+    "cntk_cifar10": (32, 32, 3),
+    "cntk_celeba": (64, 64, 3),
+    "cntk_digits": (8, 8, 1),
+    "cntk_faces": (25, 25, 1),
+    "multires_small": (256, 256, 3),
+    "multires_medium": (256, 256, 3),
+    "multires_large": (256, 256, 3),
+}
+
 
 def preset(name: str) -> ElementNet:
     """The element network called ``name`` (see the module table)."""

@@ -13,6 +13,8 @@ from typing import NamedTuple
 import jax.numpy as jnp
 from jaxtyping import Array, Bool, Float
 
+from gantk.precision import FULL, matmul
+
 
 class KernelState(NamedTuple):
     """Covariances of the pre-activations of an infinitely wide layer.
@@ -48,10 +50,10 @@ def input_state(
         raise ValueError(f"input shapes differ: {x1.shape[1:]} vs {x2.shape[1:]}")
     if x1.ndim == 2:
         channels = x1.shape[-1]
-        nngp = x1 @ x2.T / channels
+        nngp = matmul(x1, x2.T) / channels
     elif x1.ndim == 4:
         channels = x1.shape[-1]
-        nngp = jnp.einsum("nhwc,mhwc->nmhw", x1, x2) / channels
+        nngp = jnp.einsum("nhwc,mhwc->nmhw", x1, x2, precision=FULL) / channels
     else:
         raise ValueError(f"inputs must be (N, d) vectors or (N, H, W, C) images, got shape {x1.shape}")
     var1 = jnp.sum(x1 * x1, axis=-1) / channels
