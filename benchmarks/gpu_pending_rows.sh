@@ -2,7 +2,7 @@
 # Fills the GPU rows of benchmarks/RESULTS.md marked "pending": one prepared script for a
 # session that is lent a GPU (the device tool's `run`: 10 minutes per command, 15 minutes of
 # device time per session). Run it in parts, one device call each:
-#   bash benchmarks/gpu_pending_rows.sh core       # issues 2 and 9, MNIST preset (about 5 min)
+#   bash benchmarks/gpu_pending_rows.sh core       # issues 2 and 9, MNIST preset (under 10 min)
 #   bash benchmarks/gpu_pending_rows.sh scale      # issue 9: CIFAR-10, CelebA, multi-res, precision, plot
 #   bash benchmarks/gpu_pending_rows.sh models     # issues 5 and 6: GA-CNTKg and the GAN baselines
 #   bash benchmarks/gpu_pending_rows.sh metrics    # issue 7: AM-SSIM and FID
@@ -32,12 +32,12 @@ if [ "${SMOKE:-0}" = 1 ]; then
     # Tiny sizes with the same flags: checks every command, not the numbers.
     mnist_n="8 16" mnist_big="16" cifar_n="8" celeba_n="8" multires_n="2" precision_n="8"
     tile=8 big_tile=8 multires_tile=2 repeats=1 gen_n=64 gen_steps=3 gan_iters=2 gan_shapes="28,28,1"
-    ssim_g=8 fid_n=8 fid_batch=8 gan_extra="--width 0.25 --methods dcgan wgan_gp"
+    variant_n=8 variant_big=8 ssim_g=8 fid_n=8 fid_batch=8 gan_extra="--width 0.25 --methods dcgan wgan_gp"
 else
     mnist_n="256 1024 4096 8192" mnist_big="4096 8192" cifar_n="256 1024 4096" celeba_n="256 1024 2048"
     multires_n="256" precision_n="256" tile=512 big_tile=256 multires_tile=32 repeats=3 gen_n=2048
     gen_steps=500 gan_iters=100 gan_shapes="28,28,1 32,32,3 64,64,3" ssim_g=2048 fid_n=2048 fid_batch=256
-    gan_extra="--width 1.0"
+    gan_extra="--width 1.0" variant_n=512 variant_big=256
 fi
 step="python benchmarks/step_time.py --repeats $repeats"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null || echo "no nvidia-smi: $(python -c 'import jax; print(jax.devices())')"
@@ -46,6 +46,8 @@ if [ "$part" = all ] || [ "$part" = core ]; then
     run 300 $step --preset cntk_mnist --n $mnist_n --tile $tile --json "$out/gpu_step_mnist.jsonl"
     run 150 $step --preset cntk_mnist --n $mnist_big --tile $tile --method lanczos --json "$out/gpu_step_mnist_lanczos.jsonl"
     run 90 python benchmarks/symmetric_tiles.py --preset cntk_mnist --n "${mnist_big%% *}" --tile $tile
+    # Candidate fast paths for one tile, side by side (they fail the run if they disagree).
+    run 90 python benchmarks/kernel_variants.py --preset cntk_mnist --n $variant_n --json "$out/gpu_variants.jsonl"
 fi
 if [ "$part" = all ] || [ "$part" = scale ]; then
     # Issue 9: the other presets, the multi-resolution CelebA-HQ objective, float32 vs float64.
@@ -55,6 +57,7 @@ if [ "$part" = all ] || [ "$part" = scale ]; then
         --json "$out/gpu_step_multires.jsonl"
     run 90 python benchmarks/precision_check.py --preset cntk_mnist --n $precision_n --tile $tile --json "$out/gpu_precision.jsonl"
     run 60 python benchmarks/precision_check.py --preset cntk_celeba --n $precision_n --tile $big_tile --json "$out/gpu_precision.jsonl"
+    run 90 python benchmarks/kernel_variants.py --preset cntk_celeba --n $variant_big --json "$out/gpu_variants.jsonl"
     run 60 python benchmarks/scaling.py "$out"/gpu_step_*.jsonl --out "$out/scaling.png"
 fi
 if [ "$part" = all ] || [ "$part" = models ]; then

@@ -73,3 +73,40 @@ def test_arccos_kernel_derivatives_are_finite_at_rho_one_and_exact_inside():
     d0, d1 = jax.jacfwd(arccos_kernels)(jnp.float64(rho))
     assert float(d0) == pytest.approx(1 / (2 * math.pi * math.sqrt(1 - rho**2)), rel=1e-12)
     assert float(d1) == pytest.approx((math.pi - math.acos(rho)) / (2 * math.pi), rel=1e-12)
+
+
+def _relu_rule_by_autodiff(cov, var1, var2, same):
+    """The ReLU rule's cross maps as plain jnp, differentiated by JAX (the reference)."""
+    norm = jnp.sqrt(var1[:, None] * var2[None, :])
+    rho = jnp.clip(cov / norm, -1.0, 1.0)
+    if same is not None:
+        rho = jnp.where(same, 1.0, rho)
+    k0, k1 = arccos_kernels(rho)
+    return norm * k1, k0
+
+
+@pytest.mark.parametrize("with_same", [False, True])
+def test_relu_rule_vjp_equals_autodiff_of_the_formula(with_same):
+    """Spatial maps (N1, N2, H, W), some pairs coinciding, some correlations clipped."""
+    rng = np.random.default_rng(3)
+    var1 = jnp.asarray(rng.uniform(0.5, 2.0, size=(3, 2, 2)))
+    var2 = jnp.asarray(rng.uniform(0.5, 2.0, size=(4, 2, 2)))
+    corr = rng.uniform(-0.95, 0.95, size=(3, 4, 2, 2))
+    corr[0, 1, 0, 0] = 1.2  # a rounding overshoot: clipped to ρ = 1
+    cov = jnp.asarray(corr) * jnp.sqrt(var1[:, None] * var2[None, :])
+    same = jnp.zeros((3, 4, 1, 1), bool).at[1, 2].set(True) if with_same else None
+    cts = tuple(jnp.asarray(rng.normal(size=(3, 4, 2, 2))) for _ in range(2))
+
+    def ours(c, v1, v2):
+        return relu_rule(c, v1, v2, same)[:2]
+
+    def reference(c, v1, v2):
+        return _relu_rule_by_autodiff(c, v1, v2, same)
+
+    got_value, got_vjp = jax.vjp(ours, cov, var1, var2)
+    want_value, want_vjp = jax.vjp(reference, cov, var1, var2)
+    for got, want in zip(got_value, want_value):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+    for got, want in zip(got_vjp(cts), want_vjp(cts)):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+    assert float(jnp.abs(got_vjp(cts)[0][0, 1, 0, 0])) == 0.0  # clipped: ρ does not move
