@@ -27,15 +27,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
-import math
-import statistics
-import time
-
 import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
 from table_rows import emit
+from timing import median_seconds
 
 from gantk.kernels import INPUT_SHAPES, Conv, Relu, preset
 from gantk.kernels.activations import _safe_sqrt, arccos_kernels
@@ -123,16 +120,6 @@ def _temp_gb(fn, args) -> float:
     return analysis.temp_size_in_bytes / 1e9 if analysis is not None else float("nan")
 
 
-def _median_time(fn, args, repeats):
-    jax.block_until_ready(fn(*args))
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        jax.block_until_ready(fn(*args))
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", default="cntk_mnist")
@@ -160,7 +147,7 @@ def main() -> None:
             float(jnp.max(jnp.abs(value - reference[0])) / jnp.max(jnp.abs(reference[0]))),
             float(jnp.linalg.norm(gradient - reference[1]) / jnp.linalg.norm(reference[1])),
         )
-        t_fwd, t_grad = _median_time(fwd, (z, x), args.repeats), _median_time(grad, (z, x), args.repeats)
+        t_fwd, t_grad = median_seconds(fwd, z, x, repeats=args.repeats), median_seconds(grad, z, x, repeats=args.repeats)
         m_fwd, m_grad = _temp_gb(fwd, (z, x)), _temp_gb(grad, (z, x))
         if name == "library":
             base = (t_fwd, t_grad)

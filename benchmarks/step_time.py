@@ -26,26 +26,15 @@ import argparse
 import datetime
 import platform
 import resource
-import statistics
-import time
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 from table_rows import emit
+from timing import median_seconds
 
 from gantk.gp import ganntk_loss_from_kernel, multires_loss, stack_kernel
 from gantk.kernels import INPUT_SHAPES, kernel_matrix, preset
-
-def _timed(fn, *args, repeats):
-    jax.block_until_ready(fn(*args))
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        jax.block_until_ready(fn(*args))
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
 
 def _peak_bytes() -> int | None:
     stats = jax.devices()[0].memory_stats()
@@ -88,12 +77,12 @@ def bench(preset_name: str, n: int, shape, tile: int | None, lam: float, repeats
         "n": n,
         "tile": tile,
         "method": method,
-        "step_s": _timed(step, z, x, k_xx, repeats=repeats),
+        "step_s": median_seconds(step, z, x, k_xx, repeats=repeats),
     }
     row["peak_gb"] = (_peak_bytes() or 0) / 1e9
-    row["kernel_fwd_s"] = _timed(fwd, z, x, repeats=repeats)
-    row["kernel_fwd_bwd_s"] = _timed(fwd_bwd, z, x, w, repeats=repeats)
-    row["exp_s"] = _timed(exp_part, k_full, repeats=repeats)
+    row["kernel_fwd_s"] = median_seconds(fwd, z, x, repeats=repeats)
+    row["kernel_fwd_bwd_s"] = median_seconds(fwd_bwd, z, x, w, repeats=repeats)
+    row["exp_s"] = median_seconds(exp_part, k_full, repeats=repeats)
     loss, grad = step(z, x, k_xx)
     row["finite"] = bool(jnp.isfinite(loss) and jnp.all(jnp.isfinite(grad)))
     return row

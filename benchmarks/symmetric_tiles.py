@@ -11,24 +11,13 @@ steep, so its float32 diagonal is off by ~1e-4.
 """
 
 import argparse
-import statistics
-import time
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from timing import median_seconds
 
 from gantk.kernels import INPUT_SHAPES, kernel_matrix, preset
-
-
-def _median_time(fn, z, repeats):
-    jax.block_until_ready(fn(z))
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        jax.block_until_ready(fn(z))
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main():
@@ -53,8 +42,8 @@ def main():
     )
     print("| path | fwd (s) | fwd+bwd (s) |\n|---|---|---|")
     for name, fn in paths.items():
-        fwd = _median_time(jax.jit(fn), z, args.repeats)
-        bwd = _median_time(jax.jit(jax.grad(lambda z, fn=fn: jnp.sum(jnp.sin(fn(z))))), z, args.repeats)
+        fwd = median_seconds(jax.jit(fn), z, repeats=args.repeats)
+        bwd = median_seconds(jax.jit(jax.grad(lambda z, fn=fn: jnp.sum(jnp.sin(fn(z))))), z, repeats=args.repeats)
         print(f"| {name} | {fwd:.4f} | {bwd:.4f} |")
 
 
