@@ -11,7 +11,9 @@ amplified, and the heat-kernel VJP multiplies N×N eigenvector matrices; both us
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 #: The precision every matrix product of the kernel and discriminator uses.
@@ -38,13 +40,10 @@ def step_error(net, x, z, lam: float, *, method: str = "eigh", tile: int | None 
 
     Needs ``jax_enable_x64`` (float64 arrays are otherwise silently float32).
     """
-    import jax
-    import numpy as np
-
-    from gantk.gp import ganntk_loss
+    from gantk.gp import ganntk_loss  # here, not at the top: gantk.gp imports this module
     from gantk.kernels import kernel_matrix
 
-    if jnp.zeros((), jnp.float64).dtype != jnp.float64:
+    if jax.dtypes.canonicalize_dtype(jnp.float64) != jnp.float64:
         raise RuntimeError("step_error needs float64: call jax.config.update('jax_enable_x64', True) first")
     x32, z32 = jnp.asarray(x, jnp.float32), jnp.asarray(z, jnp.float32)
     results = []
