@@ -109,8 +109,9 @@ class AutodiffRelu(Relu):
 
 def variants(net) -> dict:
     """name → object with ``.state(x1, x2)`` computing the same kernel."""
-    block = dataclasses.replace(net, layers=tuple(BlockConv(**vars(l)) if isinstance(l, Conv) else l for l in net.layers))
-    autodiff = dataclasses.replace(net, layers=tuple(AutodiffRelu() if isinstance(l, Relu) else l for l in net.layers))
+    blocks = tuple(BlockConv(**vars(layer)) if isinstance(layer, Conv) else layer for layer in net.layers)
+    relus = tuple(AutodiffRelu() if isinstance(layer, Relu) else layer for layer in net.layers)
+    block, autodiff = dataclasses.replace(net, layers=blocks), dataclasses.replace(net, layers=relus)
     return {"library": net, "patch_input": PatchInputNet(net), "block_window": block, "relu_autodiff": autodiff}
 
 
@@ -147,7 +148,8 @@ def main() -> None:
             float(jnp.max(jnp.abs(value - reference[0])) / jnp.max(jnp.abs(reference[0]))),
             float(jnp.linalg.norm(gradient - reference[1]) / jnp.linalg.norm(reference[1])),
         )
-        t_fwd, t_grad = median_seconds(fwd, z, x, repeats=args.repeats), median_seconds(grad, z, x, repeats=args.repeats)
+        t_fwd = median_seconds(fwd, z, x, repeats=args.repeats)
+        t_grad = median_seconds(grad, z, x, repeats=args.repeats)
         m_fwd, m_grad = _temp_gb(fwd, (z, x)), _temp_gb(grad, (z, x))
         if name == "library":
             base = (t_fwd, t_grad)

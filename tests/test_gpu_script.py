@@ -18,7 +18,8 @@ def test_core_part_runs_every_command_and_writes_finite_rows(tmp_path):
     path = f"{Path(sys.executable).parent}:{os.environ['PATH']}"  # this venv's python
     env = {**os.environ, "SMOKE": "1", "OUT": str(tmp_path), "PATH": path}
     done = subprocess.run(
-        ["bash", "benchmarks/gpu_pending_rows.sh", "core"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        ["bash", "benchmarks/gpu_pending_rows.sh", "core"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     assert "== 0 command(s) failed" in done.stdout
@@ -39,7 +40,8 @@ def test_a_failing_command_makes_the_script_fail(tmp_path):
     (fake_bin / "python").chmod(0o755)
     env = {**os.environ, "SMOKE": "1", "OUT": str(tmp_path / "out"), "PATH": f"{fake_bin}:{os.environ['PATH']}"}
     done = subprocess.run(
-        ["bash", "benchmarks/gpu_pending_rows.sh", "core"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        ["bash", "benchmarks/gpu_pending_rows.sh", "core"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )
     commands = done.stdout.count("== python ")
     assert commands >= 3 and done.returncode == 1, done.stdout

@@ -50,7 +50,6 @@ import hashlib
 import json
 import logging
 import math
-import time
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -69,7 +68,7 @@ from gantk.io import load_checkpoint, load_json, load_npz, save_checkpoint, save
 from gantk.kernels import Dense, ElementNet, Erf, Flatten, kernel_matrix, preset, serial
 from gantk.lambda_search import lambda_search
 from gantk.logging_utils import LOGGER_NAME
-from gantk.synth import NonFiniteLossError
+from gantk.run_progress import RunProgress
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -574,50 +573,33 @@ def train_generator(
         return sample_images(generator, {"params": params, "batch_stats": stats}, ae, fixed_zeta)[0]
 
     fingerprint = cfg.fingerprint(codes)
-    start, losses, norms, seconds = 0, [], [], []
-    snap_steps, snaps = [0], [snapshot(params, stats)]
-    elapsed0 = 0.0
+    progress = RunProgress(
+        cfg.steps, cfg.snapshot_every, cfg.log_every, cfg.checkpoint_every, [0], [snapshot(params, stats)]
+    )
     ckpt = Path(checkpoint) if checkpoint is not None else None
     if ckpt is not None and ckpt.exists():
         state = _load_checkpoint(ckpt, fingerprint, (params, stats, opt_state))
-        (params, stats, opt_state), start = state["state"], state["step"]
-        losses, norms, seconds = state["loss"], state["grad_norm"], state["seconds"]
-        snap_steps, snaps = state["snapshot_steps"], state["snapshots"]
-        elapsed0 = seconds[-1] if seconds else 0.0
-        log.info("resumed from %s at step %d", ckpt, start)
+        params, stats, opt_state = state["state"]
+        progress.resume(state)
+        log.info("resumed from %s at step %d", ckpt, progress.start)
 
-    t0 = time.perf_counter()
-    t_last, step_last, last_good = t0, start, start
-    for step in range(start, cfg.steps):
+    settings = f"kernel {cfg.kernel}, λ {cfg.lam}, lr {cfg.lr}"
+    progress.start_clock()
+    for step in range(progress.start, cfg.steps):
         new = step_fn(params, stats, opt_state, step, codes_j, k_xx, key)
         loss, gnorm = float(new[3]), float(new[4])
-        if not (np.isfinite(loss) and np.isfinite(gnorm)):
-            where = f"last good checkpoint {ckpt} (step {last_good})" if ckpt else "no checkpoint was configured"
-            raise NonFiniteLossError(
-                f"GA-CNTKg loss {loss} / gradient norm {gnorm} is not finite at step {step + 1} "
-                f"(kernel {cfg.kernel}, λ {cfg.lam}, lr {cfg.lr}); {where}"
-            )
+        progress.check_finite(step, loss, gnorm, ckpt, "GA-CNTKg", settings)
         params, stats, opt_state = new[:3]
         done = step + 1
-        losses.append(loss)
-        norms.append(gnorm)
-        seconds.append(elapsed0 + time.perf_counter() - t0)
-        if ((cfg.snapshot_every and done % cfg.snapshot_every == 0) or done == cfg.steps) and snap_steps[-1] != done:
-            snap_steps.append(done)
-            snaps.append(snapshot(params, stats))
-        if cfg.log_every and (done % cfg.log_every == 0 or done == cfg.steps):
-            now = time.perf_counter()
-            rate = (done - step_last) / max(now - t_last, 1e-9)
-            log.info("step %d/%d loss %.6g grad %.3g (%.1f steps/s)", done, cfg.steps, loss, gnorm, rate)
-            t_last, step_last = now, done
+        progress.record(done, loss, gnorm)
+        if progress.snapshot_due(done):
+            progress.add_snapshot(done, snapshot(params, stats))
         interrupted = stop_after is not None and done >= stop_after
-        if ckpt is not None and (
-            (cfg.checkpoint_every and done % cfg.checkpoint_every == 0) or done == cfg.steps or interrupted
-        ):
-            _save_checkpoint(
-                ckpt, fingerprint, (params, stats, opt_state), done, losses, norms, seconds, snap_steps, snaps
+        if ckpt is not None and progress.checkpoint_due(done, interrupted):
+            save_checkpoint(
+                ckpt, fingerprint, tree=(params, stats, opt_state), prefix="state", step=done, **progress.history()
             )
-            last_good = done
+            progress.checkpointed(done)
         if interrupted:
             break
 
@@ -625,9 +607,7 @@ def train_generator(
     m = cfg.samples if cfg.samples is not None else n
     zeta = _normal(cfg.seed, _KEY_SAMPLES, (m, cfg.latent_dim))
     images, out_codes = sample_images(generator, g_vars, ae, zeta)
-    curve = pd.DataFrame(
-        {"step": np.arange(1, len(losses) + 1), "loss": losses, "grad_norm": norms, "seconds": seconds}
-    )
+    curve = progress.curve()
     summary = {k: ae.info[k] for k in ("source", "heldout", "best_epoch", "n_train") if k in ae.info}
     summary["code_shape"] = list(ae.code_shape)
     return GeneratorResult(
@@ -635,8 +615,8 @@ def train_generator(
         codes=out_codes,
         zeta=zeta,
         curve=curve,
-        snapshot_steps=np.asarray(snap_steps),
-        snapshots=np.stack(snaps),
+        snapshot_steps=np.asarray(progress.snapshot_steps),
+        snapshots=np.stack(progress.snapshots),
         fixed_zeta=fixed_zeta,
         variables=g_vars,
         config=cfg,
@@ -648,13 +628,6 @@ def train_generator(
 def _normal(seed: int, stream: int, shape: tuple[int, ...]) -> np.ndarray:
     """float32 N(0, 1) latents of one stream of the run seed (NumPy: no compile, same on every platform)."""
     return np.random.default_rng([seed, stream]).standard_normal(shape).astype(np.float32)
-
-
-def _save_checkpoint(path, fingerprint, state, step, losses, norms, seconds, snap_steps, snaps) -> None:
-    save_checkpoint(
-        path, fingerprint, tree=state, prefix="state", step=step, losses=losses, norms=norms,
-        seconds=seconds, snapshot_steps=snap_steps, snapshots=snaps,
-    )
 
 
 def _load_checkpoint(path: Path, fingerprint: str, template) -> dict[str, Any]:

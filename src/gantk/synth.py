@@ -19,7 +19,6 @@ import dataclasses
 import hashlib
 import json
 import logging
-import time
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +32,9 @@ from gantk.gp import Method, batchwise_loss, multires_loss
 from gantk.io import load_checkpoint, save_checkpoint, save_run
 from gantk.kernels import kernel_matrix, preset
 from gantk.logging_utils import LOGGER_NAME
+from gantk.run_progress import NonFiniteLossError, RunProgress
 
 log = logging.getLogger(LOGGER_NAME)
-
-
-class NonFiniteLossError(FloatingPointError):
-    """The loss or its gradient became NaN or infinite."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -226,70 +222,43 @@ def synthesize(
 
     z = lo + (hi - lo) * jax.random.uniform(jax.random.fold_in(key, -1 % 2**31), x.shape, dtype)
     opt_state = opt.init(z)
-    start, losses, norms, seconds = 0, [], [], []
-    snap_steps, snaps = [0], [np.asarray(z)]
-    elapsed0 = 0.0
+    progress = RunProgress(cfg.steps, cfg.snapshot_every, cfg.log_every, cfg.checkpoint_every, [0], [np.asarray(z)])
     ckpt = Path(checkpoint) if checkpoint is not None else None
     if ckpt is not None and ckpt.exists():
         state = _load_checkpoint(ckpt, cfg, opt_state)
-        z, opt_state, start = jnp.asarray(state["z"], dtype), state["opt_state"], state["step"]
-        losses, norms, seconds = state["loss"], state["grad_norm"], state["seconds"]
-        snap_steps, snaps = state["snapshot_steps"], state["snapshots"]
-        elapsed0 = seconds[-1] if seconds else 0.0
-        log.info("resumed from %s at step %d", ckpt, start)
+        z, opt_state = jnp.asarray(state["z"], dtype), state["opt_state"]
+        progress.resume(state)
+        log.info("resumed from %s at step %d", ckpt, progress.start)
 
-    t0 = time.perf_counter()
-    t_last, step_last = t0, start
-    last_good = start
-    for step in range(start, cfg.steps):
+    settings = f"kernels {cfg.kernels}, λ {cfg.lambdas}, lr {cfg.lr}"
+    progress.start_clock()
+    for step in range(progress.start, cfg.steps):
         z_new, opt_state_new, loss, gnorm = step_fn(z, opt_state, step, x, k_xx, key)
         loss, gnorm = float(loss), float(gnorm)
-        if not (np.isfinite(loss) and np.isfinite(gnorm)):
-            where = f"last good checkpoint {ckpt} (step {last_good})" if ckpt else "no checkpoint was configured"
-            raise NonFiniteLossError(
-                f"GA-NTK loss {loss} / gradient norm {gnorm} is not finite at step {step + 1} "
-                f"(kernels {cfg.kernels}, λ {cfg.lambdas}, lr {cfg.lr}); {where}"
-            )
+        progress.check_finite(step, loss, gnorm, ckpt, "GA-NTK", settings)
         z, opt_state = z_new, opt_state_new
         done = step + 1
-        losses.append(loss)
-        norms.append(gnorm)
-        seconds.append(elapsed0 + time.perf_counter() - t0)
-        if (cfg.snapshot_every and done % cfg.snapshot_every == 0) or done == cfg.steps:
-            if snap_steps[-1] != done:
-                snap_steps.append(done)
-                snaps.append(np.asarray(z))
-        if cfg.log_every and (done % cfg.log_every == 0 or done == cfg.steps):
-            now = time.perf_counter()
-            rate = (done - step_last) / max(now - t_last, 1e-9)
-            log.info("step %d/%d loss %.6g grad %.3g (%.1f steps/s)", done, cfg.steps, loss, gnorm, rate)
-            t_last, step_last = now, done
+        progress.record(done, loss, gnorm)
+        if progress.snapshot_due(done):
+            progress.add_snapshot(done, np.asarray(z))
         interrupted = stop_after is not None and done >= stop_after
-        if ckpt is not None and (
-            (cfg.checkpoint_every and done % cfg.checkpoint_every == 0) or done == cfg.steps or interrupted
-        ):
-            _save_checkpoint(ckpt, cfg, z, opt_state, done, losses, norms, seconds, snap_steps, snaps)
-            last_good = done
+        if ckpt is not None and progress.checkpoint_due(done, interrupted):
+            _save_checkpoint(ckpt, cfg, z, opt_state, done, progress)
+            progress.checkpointed(done)
         if interrupted:
             break
 
-    curve = pd.DataFrame(
-        {"step": np.arange(1, len(losses) + 1), "loss": losses, "grad_norm": norms, "seconds": seconds}
-    )
     return SynthResult(
         z=np.asarray(z),
-        curve=curve,
-        snapshot_steps=np.asarray(snap_steps),
-        snapshots=np.stack([np.asarray(s) for s in snaps]),
+        curve=progress.curve(),
+        snapshot_steps=np.asarray(progress.snapshot_steps),
+        snapshots=np.stack([np.asarray(s) for s in progress.snapshots]),
         config=cfg,
     )
 
 
-def _save_checkpoint(path, cfg, z, opt_state, step, losses, norms, seconds, snap_steps, snaps) -> None:
-    save_checkpoint(
-        path, cfg.fingerprint(), tree=opt_state, prefix="opt", step=step, losses=losses, norms=norms,
-        seconds=seconds, snapshot_steps=snap_steps, snapshots=snaps, z=z,
-    )
+def _save_checkpoint(path, cfg, z, opt_state, step, progress: RunProgress) -> None:
+    save_checkpoint(path, cfg.fingerprint(), tree=opt_state, prefix="opt", step=step, z=z, **progress.history())
 
 
 def _load_checkpoint(path: Path, cfg: SynthConfig, opt_template) -> dict[str, Any]:
