@@ -34,7 +34,7 @@ from jax import lax
 from table_rows import emit
 from timing import median_seconds
 
-from gantk.kernels import INPUT_SHAPES, Conv, Relu, preset
+from gantk.kernels import Conv, Relu, input_shape, preset
 from gantk.kernels.activations import _safe_sqrt, arccos_kernels
 from gantk.kernels.layers import _activation
 from gantk.kernels.state import KernelState
@@ -130,7 +130,7 @@ def main() -> None:
     args = parser.parse_args()
     net = preset(args.preset)
     rng = np.random.default_rng(0)
-    shape = (args.n, *INPUT_SHAPES[args.preset])
+    shape = (args.n, *input_shape(args.preset))
     x, z = (jnp.asarray(rng.uniform(size=shape).astype(np.float32)) for _ in range(2))
     w = jnp.asarray(rng.normal(size=(args.n, args.n)).astype(np.float32))
     device = jax.devices()[0]

@@ -21,7 +21,7 @@ jax.config.update("jax_enable_x64", True)
 import numpy as np  # noqa: E402
 from table_rows import emit  # noqa: E402
 
-from gantk.kernels import INPUT_SHAPES, preset  # noqa: E402
+from gantk.kernels import input_shape, preset  # noqa: E402
 from gantk.precision import step_error  # noqa: E402
 
 
@@ -35,7 +35,7 @@ def main() -> None:
     parser.add_argument("--json", default=None, help="append the rows to this JSON-lines file")
     args = parser.parse_args()
     device = jax.devices()[0]
-    shape = INPUT_SHAPES[args.preset]
+    shape = input_shape(args.preset)
     print(f"{datetime.date.today()} · {device.device_kind} ({device.platform}) · jax {jax.__version__}")
     print("| preset | n | method | fakes | loss rel. err. | ∇Z rel. err. | within 1e-3 |")
     print("|---|---|---|---|---|---|---|")

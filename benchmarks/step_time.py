@@ -34,7 +34,8 @@ from table_rows import emit
 from timing import median_seconds
 
 from gantk.gp import ganntk_loss_from_kernel, multires_loss, stack_kernel
-from gantk.kernels import INPUT_SHAPES, kernel_matrix, preset
+from gantk.kernels import input_shape, kernel_matrix, preset
+
 
 def _peak_bytes() -> int | None:
     stats = jax.devices()[0].memory_stats()
@@ -97,14 +98,15 @@ def main() -> None:
         "(multires_small+multires_medium+multires_large: CelebA-HQ)",
     )
     parser.add_argument("--n", type=int, nargs="+", default=[256, 1024, 4096])
-    parser.add_argument("--shape", type=int, nargs=3, default=None, help="H W C (default: the preset's)")
+    parser.add_argument("--shape", type=int, nargs=3, default=None, help="H W C (default: the preset's; 28 28 1 for fntk)")
     parser.add_argument("--tile", type=int, default=None)
     parser.add_argument("--lam", type=float, default=1.28)
     parser.add_argument("--method", default="eigh", choices=["eigh", "expm", "lanczos"])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--json", default=None, help="append the rows to this JSON-lines file")
     args = parser.parse_args()
-    shape = tuple(args.shape) if args.shape else INPUT_SHAPES[args.preset.split("+")[0]]
+    first = args.preset.split("+")[0]
+    shape = tuple(args.shape) if args.shape else (28, 28, 1) if first == "fntk" else input_shape(first)
     device = jax.devices()[0]
     header = (
         f"{datetime.date.today()} · {device.device_kind} ({device.platform}) · jax {jax.__version__} · "

@@ -17,7 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 from timing import median_seconds
 
-from gantk.kernels import INPUT_SHAPES, kernel_matrix, preset
+from gantk.kernels import input_shape, kernel_matrix, preset
 
 
 def main():
@@ -28,7 +28,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     net = preset(args.preset)
-    z = jnp.asarray(np.random.default_rng(0).uniform(size=(args.n, *INPUT_SHAPES[args.preset])).astype(np.float32))
+    z = jnp.asarray(np.random.default_rng(0).uniform(size=(args.n, *input_shape(args.preset))).astype(np.float32))
     paths = {
         "symmetric (upper tiles)": lambda z: kernel_matrix(net, z, tile=args.tile),
         "general (all tiles)": lambda z: kernel_matrix(net, z, z, tile=args.tile),

@@ -128,6 +128,14 @@ def test_unknown_preset_names_the_valid_ones():
         preset("cntk_mnsit")
 
 
+def test_input_shapes_are_the_preset_table_and_fntk_has_none():
+    from gantk.kernels import input_shape
+
+    assert input_shape("cntk_celeba") == (64, 64, 3) and input_shape("multires_large") == (256, 256, 3)
+    with pytest.raises(ValueError, match="no fixed input shape.*cntk_mnist"):
+        input_shape("fntk")
+
+
 def test_bad_architectures_and_inputs_fail_with_clear_messages():
     with pytest.raises(ValueError, match="padding"):
         Conv(padding="FULL")

@@ -50,6 +50,9 @@ class RunProgress:
     seconds: list[float] = dataclasses.field(default_factory=list)
     start: int = 0
 
+    def __post_init__(self):
+        self.start_clock()
+
     def resume(self, state: dict[str, Any]) -> None:
         """Continue from a loaded checkpoint's ``step``, ``loss``, ``grad_norm``, ``seconds`` and snapshots."""
         self.start = state["step"]
@@ -57,7 +60,7 @@ class RunProgress:
         self.snapshot_steps, self.snapshots = state["snapshot_steps"], state["snapshots"]
 
     def start_clock(self) -> None:
-        """Call just before the first step: times count from here, on top of a resumed run's."""
+        """(Re)start the clock just before the first step: times count from here, on top of a resumed run's."""
         self._elapsed0 = self.seconds[-1] if self.seconds else 0.0
         self._t0 = self._t_last = time.perf_counter()
         self._step_last = self.last_good = self.start

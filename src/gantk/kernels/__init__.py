@@ -13,5 +13,6 @@ from gantk.kernels.layers import Relu as Relu
 from gantk.kernels.layers import serial as serial
 from gantk.kernels.presets import INPUT_SHAPES as INPUT_SHAPES
 from gantk.kernels.presets import PRESETS as PRESETS
+from gantk.kernels.presets import input_shape as input_shape
 from gantk.kernels.presets import preset as preset
 from gantk.kernels.state import KernelState as KernelState

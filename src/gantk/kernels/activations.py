@@ -71,7 +71,7 @@ def _relu_pair_backward(res, ct):
 
     Autodiff of the forward gives the same numbers but keeps more of its
     intermediates: this form cuts the backward's temporaries of a kernel tile by about
-    a third (benchmarks/kernel_variants.py, ``relu_vjp``).
+    a third (benchmarks/kernel_variants.py: ``library`` against ``relu_autodiff``).
     """
     q1, q2, norm, rho, k0, k1, active = res
     ct_nngp, ct_k0 = ct

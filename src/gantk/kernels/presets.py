@@ -60,3 +60,14 @@ def preset(name: str) -> ElementNet:
         return PRESETS[name]
     except KeyError:
         raise ValueError(f"unknown kernel preset {name!r}; choose one of {sorted(PRESETS)}") from None
+
+
+def input_shape(name: str) -> tuple[int, int, int]:
+    """The (H, W, C) input of preset ``name`` (``INPUT_SHAPES``); ``fntk`` has none of its own."""
+    try:
+        return INPUT_SHAPES[name]
+    except KeyError:
+        raise ValueError(
+            f"preset {name!r} has no fixed input shape (fntk takes any); the presets with one are "
+            f"{sorted(INPUT_SHAPES)}"
+        ) from None
