@@ -7,7 +7,6 @@ import hashlib
 import logging
 import socket
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
@@ -22,7 +21,11 @@ from gantk.data.mnist import load_mnist
 
 PAYLOAD = np.random.default_rng(0).integers(0, 256, 300_000, dtype=np.uint8).tobytes()
 SHA = hashlib.sha256(PAYLOAD).hexdigest()
-FAST = {"retries": 3, "timeout": 2.0, "backoff": 0.0}
+# The client timeout is a hang guard for servers that answer at once (loopback, a few ms idle):
+# generous, so that a busy CI machine never reads a slow answer as a stall. Only the stall test
+# sets a short one, against a server that never answers.
+FAST = {"retries": 3, "timeout": 10.0, "backoff": 0.0}
+STALL_TIMEOUT_S = 1.0
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -40,7 +43,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(404)
             return
         if mode == "stall":
-            time.sleep(0.5)
+            server.release.wait(60)  # never answers while the test runs
         if mode == "wrong":
             body = bytes([body[0] ^ 0xFF]) + body[1:]
         if mode == "short":
@@ -75,10 +78,12 @@ class _Server(ThreadingHTTPServer):
 def server():
     httpd = _Server(("127.0.0.1", 0), _Handler)
     httpd.files, httpd.modes, httpd.requests = {}, {}, []
+    httpd.release = threading.Event()
     httpd.url = f"http://127.0.0.1:{httpd.server_address[1]}"
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     yield httpd
+    httpd.release.set()
     httpd.shutdown()
     httpd.server_close()
 
@@ -146,7 +151,7 @@ def test_fetch_gives_up_on_a_server_that_always_drops_and_keeps_only_the_part(se
     with pytest.raises(
         DownloadError, match=r"could not fetch file\.bin.*\n  http://.*/file\.bin: connection closed after"
     ):
-        fetch([url], dest, SHA, size=len(PAYLOAD), retries=2, timeout=2.0, backoff=0.0)
+        fetch([url], dest, SHA, size=len(PAYLOAD), retries=2, timeout=FAST["timeout"], backoff=0.0)
     assert not dest.exists()
     assert 0 < part_path(dest).stat().st_size < len(PAYLOAD)
     # The next run (a restart after the interruption) resumes from the kept bytes.
@@ -201,8 +206,8 @@ def test_fetch_refuses_a_file_of_the_wrong_size_before_downloading_it(server, tm
 def test_fetch_times_out_on_a_stalled_mirror_and_uses_the_next(server, tmp_path, download_log):
     stalled = serve(server, "/stalled.bin", modes=["stall"])
     good = serve(server)
-    fetch([stalled, good], tmp_path / "file.bin", SHA, retries=1, timeout=0.1, backoff=0.0)
-    assert "timed out after 0.1 s" in download_log.text
+    fetch([stalled, good], tmp_path / "file.bin", SHA, retries=1, timeout=STALL_TIMEOUT_S, backoff=0.0)
+    assert f"timed out after {STALL_TIMEOUT_S:g} s" in download_log.text
 
 
 def test_fetch_skips_a_file_that_is_already_verified(server, tmp_path):

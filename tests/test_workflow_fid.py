@@ -26,6 +26,8 @@ pytestmark = [
 ]
 
 TARGET = "results/metrics/digits/n12_s0/ga_cntk_fid.json"
+# Hang guard (not a budget) for the FID target's jobs: at least 5x their time on the 2-core machine.
+FID_HANG_GUARD_S = 1500
 RUN = "results/runs/digits/n12_s0/ga_cntk"
 
 
@@ -33,7 +35,7 @@ RUN = "results/runs/digits/n12_s0/ga_cntk"
 def scored(tmp_path_factory):
     cwd = workdir(tmp_path_factory.mktemp("fid") / "run")
     (cwd / "fid.yaml").write_text("metrics:\n  fid: {samples: 16, reference_images: 16, batch: 32}\n")
-    run = snakemake(cwd, "--cores", "2", "--configfile", "config/test.yaml", "fid.yaml", "--", TARGET, timeout=600)
+    run = snakemake(cwd, "--cores", "2", "--configfile", "config/test.yaml", "fid.yaml", "--", TARGET, timeout=FID_HANG_GUARD_S)
     assert run.returncode == 0, run.stdout[-6000:]
     return cwd, run.stdout
 

@@ -140,7 +140,7 @@ class LocalSlurm:
         started = [p.pid for p in self.procs.values() if p.poll() is None]
         return sorted(set(started) | set(self.marked_pids()))
 
-    def stop(self, timeout_s: float = 20.0) -> list[int]:
+    def stop(self, timeout_s: float = 60.0) -> list[int]:
         """Cancel all jobs, end the daemons by their pids, and sweep up marked processes.
 
         Safe to call twice and on a half-started cluster. Returns the pids still alive
