@@ -175,7 +175,31 @@ def test_defaults_are_filled_in(default, schema):
     assert config["resources"]["subsample"] == {"threads": 1, "mem_mb": 4000, "runtime": 30}
     assert config["figures"]["fig3"]["strip"] == 6
     # Overrides get no defaults: they would undo the method's own settings.
-    assert config["experiments"][1]["settings"]["ga_cntk"] == {"steps": 300, "snapshot_every": 25}
+    assert set(config["experiments"][1]["settings"]["ga_cntk"]) == {"steps", "snapshot_every", "stop"}
+    # A method without `stop:` takes the last Z; a partial `stop:` gets the paper's numbers.
+    assert config["methods"]["ga_fntk"]["stop"] == {
+        "rule": "final", "monitor": "norm", "patience": 10000, "delta": 0.05, "window": 1, "halt": True}
+
+
+def test_a_partial_stop_block_gets_the_papers_patience_and_delta(default, schema):
+    default["methods"]["ga_cntk"]["stop"] = {"rule": "plateau"}
+    config = validate_config(default, schema)
+    assert config["methods"]["ga_cntk"]["stop"]["patience"] == 10000
+    assert config["methods"]["ga_cntk"]["stop"]["delta"] == 0.05
+
+
+def test_heldout_stop_rule_on_toy_data_or_a_generator_is_rejected(default, schema):
+    default["methods"]["ga_fntk"]["stop"] = {"rule": "heldout_am_ssim"}
+    default["methods"]["ga_cntkg"]["stop"] = {"rule": "heldout_am_ssim"}
+    problems = problems_of(default, schema)
+    assert any("'methods.ga_fntk.stop.rule': heldout_am_ssim" in p and "has 2-D points" in p for p in problems)
+    assert any("'methods.ga_cntkg.stop.rule'" in p and "a generator (kind ga_ntkg)" in p for p in problems)
+
+
+def test_unknown_stop_rule_names_the_allowed_ones(default, schema):
+    default["methods"]["ga_cntk"]["stop"] = {"rule": "early"}
+    problems = problems_of(default, schema)
+    assert any("'methods.ga_cntk.stop.rule'" in p and "'plateau', 'heldout_am_ssim', 'final'" in p for p in problems)
 
 
 def test_run_settings_apply_overrides_and_resolve_the_dataset_kernel(default, schema):
@@ -318,3 +342,9 @@ def test_latent_grid_figure_needs_a_2d_latent_ga_cntkg_run(default, schema):
     problems = problems_of(default, schema)
     assert "config key 'figures.fig20.method': 'ga_cntkg' has latent_dim 64; the latent grid needs latent_dim 2" in problems
     assert "config key 'figures.fig11.method': 'ga_cntk' is not a GA-CNTKg method (kind ga_ntkg)" in problems
+
+
+def test_overrides_of_a_gan_method_get_no_stop_block(schema):
+    config = validate_config(yaml.safe_load((REPO / "config" / "paper.yaml").read_text()), schema)
+    assert "stop" not in run_settings(config, Run("cifar10", 64, 0, "wgan_gp"))
+    assert run_settings(config, Run("cifar10", 64, 0, "ga_cntk"))["stop"]["rule"] == "plateau"

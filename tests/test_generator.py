@@ -177,6 +177,26 @@ def test_resuming_after_a_kill_gives_the_uninterrupted_result(ae, digits, tmp_pa
         train_generator(digits, ae, other, checkpoint=ckpt)
 
 
+def test_plateau_samples_come_from_the_generator_of_the_convergence_step_and_survive_a_kill(ae, digits, tmp_path):
+    stop = {"rule": "plateau", "monitor": "loss", "patience": 4, "delta": 0.05, "window": 2}
+    cfg = GeneratorConfig(steps=60, checkpoint_every=3, **{**CFG, "stop": stop})
+    whole = train_generator(digits, ae, cfg)
+    s, ran = whole.stop["selected_step"], whole.stop["steps_run"]
+    assert whole.stop["halted"] and ran == s + 1 + stop["patience"] < 60
+    # The generator after s updates (a run of s steps) makes the samples; the last one final.npz's.
+    np.testing.assert_array_equal(whole.images, train_generator(digits, ae, GeneratorConfig(steps=s, **CFG)).images)
+    np.testing.assert_array_equal(
+        whole.final_images, train_generator(digits, ae, GeneratorConfig(steps=ran, **CFG)).images
+    )
+    ckpt = tmp_path / "ckpt.npz"
+    train_generator(digits, ae, cfg, checkpoint=ckpt, stop_after=s + 2)
+    resumed = train_generator(digits, ae, cfg, checkpoint=ckpt)
+    assert resumed.stop == whole.stop
+    np.testing.assert_array_equal(resumed.images, whole.images)
+    with pytest.raises(ValueError, match="plateau' or 'final"):
+        GeneratorConfig(**{**CFG, "stop": {"rule": "heldout_am_ssim"}})
+
+
 def test_non_finite_loss_names_the_step_and_keeps_the_last_good_checkpoint(ae, digits, tmp_path, monkeypatch):
     ckpt = tmp_path / "ckpt.npz"
     train_generator(digits, ae, GeneratorConfig(steps=3, checkpoint_every=1, **CFG), checkpoint=ckpt)

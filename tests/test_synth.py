@@ -1,5 +1,6 @@
 """The GA-NTK optimiser: resumption, NaN handling, mode coverage, b = 1 collapse, settings."""
 
+import json
 import logging
 
 import numpy as np
@@ -133,3 +134,62 @@ def test_ga_fntk_covers_the_eight_mode_mixture():
     near = dist.min(axis=1) < 3 * std
     covered = len(set(dist.argmin(axis=1)[near]))
     assert covered >= 7
+
+
+PLATEAU = {"rule": "plateau", "monitor": "norm", "patience": 6, "delta": 0.05, "window": 1}
+
+
+def test_plateau_keeps_the_z_of_its_convergence_step_and_halts_early():
+    x = _digits()
+    run = synthesize(x, SynthConfig(steps=200, stop=PLATEAU, **CFG))
+    s, ran = run.stop["selected_step"], run.stop["steps_run"]
+    assert run.stop["halted"] and ran == s + 1 + PLATEAU["patience"] < 200 and len(run.curve) == ran
+    # The selected Z is the Z after s updates of the same trajectory; the final Z after all of them.
+    upto = synthesize(x, SynthConfig(steps=s, **CFG))
+    np.testing.assert_array_equal(run.z, upto.z_final)
+    np.testing.assert_array_equal(run.z_final, synthesize(x, SynthConfig(steps=ran, **CFG)).z_final)
+    assert run.stop["loss"] == pytest.approx(run.curve["loss"].iloc[s]) and run.snapshot_steps[-1] == ran
+    best, last = np.inf, None  # the paper's rule by hand on ‖1 − D‖ = √(2L): the last row improving by > delta
+    for row, norm in enumerate(np.sqrt(2 * run.curve["loss"].to_numpy()), start=1):
+        if norm < best - PLATEAU["delta"]:
+            best, last = norm, row
+    assert s == last - 1
+
+
+def test_a_non_halting_plateau_runs_its_budget_and_reports_the_same_step():
+    x = _digits()
+    halting = synthesize(x, SynthConfig(steps=200, stop=PLATEAU, **CFG))
+    budget = halting.stop["steps_run"] + 10
+    running = synthesize(x, SynthConfig(steps=budget, stop={**PLATEAU, "halt": False}, **CFG))
+    assert running.stop["steps_run"] == budget and not running.stop["halted"]
+    assert running.stop["selected_step"] == halting.stop["selected_step"]
+    np.testing.assert_array_equal(running.z, halting.z)
+
+
+def test_resuming_a_plateau_run_after_a_kill_gives_the_same_selected_step_and_z(tmp_path):
+    x = _digits()
+    cfg = SynthConfig(steps=200, checkpoint_every=3, stop=PLATEAU, batch_size=8, **CFG)
+    whole = synthesize(x, cfg)
+    for kill in (whole.stop["selected_step"] - 1, whole.stop["steps_run"] - 2):
+        ckpt = tmp_path / f"ckpt{kill}.npz"
+        synthesize(x, cfg, checkpoint=ckpt, stop_after=kill)
+        resumed = synthesize(x, cfg, checkpoint=ckpt)
+        assert resumed.stop == whole.stop
+        np.testing.assert_array_equal(resumed.z, whole.z)
+        np.testing.assert_array_equal(resumed.z_final, whole.z_final)
+
+
+def test_a_rule_applied_after_the_run_selects_a_snapshot_and_is_saved(tmp_path):
+    res = synthesize(_digits(4), SynthConfig(steps=12, **CFG))
+    assert res.stop["rule"] == "final" and res.stop["selected_step"] == 12
+    np.testing.assert_array_equal(res.z, res.z_final)
+    res.select_snapshot(5, heldout_am_ssim=0.5)
+    np.testing.assert_array_equal(res.z, res.snapshots[1])
+    assert res.stop["selected_step"] == 5 and res.stop["loss"] == pytest.approx(res.curve["loss"].iloc[5])
+    with pytest.raises(ValueError, match=r"no snapshot at step 7; snapshots are at \[0, 5, 10, 12\]"):
+        res.select_snapshot(7)
+    res.save(tmp_path)
+    np.testing.assert_array_equal(load_npz(tmp_path / "samples.npz")["z"], res.snapshots[1])
+    np.testing.assert_array_equal(load_npz(tmp_path / "final.npz")["z"], res.z_final)
+    stop = json.loads((tmp_path / "stop.json").read_text())
+    assert (stop["selected_step"], stop["steps_run"], stop["heldout_am_ssim"]) == (5, 12, 0.5)

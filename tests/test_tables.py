@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -100,9 +101,69 @@ def test_fid_records_join_their_runs_and_paper_values_sit_beside_ours():
     with pytest.raises(ValueError, match="no metrics record"):
         merge_records(RECORDS, [{**fid, "n": 128}])
     mnist = {"dataset": "m", "n": 256, "seed": 0, "method": "ga_cntk", "am_ssim": 0.6}
-    other = {**mnist, "n": 64}
+    other = {**mnist, "n": 100}  # a size the paper did not run
     papered = with_paper_values([mnist, other], {"m": "mnist"})
     assert (papered[0]["paper_fid"], papered[0]["paper_am_ssim"]) == (14.96, 0.54)
     assert "paper_fid" not in papered[1]
     table = metrics_table(papered)
     assert list(table.columns).index("paper_fid") > list(table.columns).index("am_ssim")
+
+
+def test_paper_values_hold_tables_1_2_and_9_in_full():
+    from gantk.tables import PAPER_TABLE1, PAPER_TABLE2, PAPER_TABLE9, paper_values
+
+    values = paper_values()
+    table1 = values[values["table"] == "table1"]
+    assert len(table1) == 144 and table1["value"].notna().all()  # 8 methods x 3 data sets x 3 n x 2 metrics
+    assert set(table1["method"]) == {"dcgan", "lsgan", "wgan", "wgan_gp", "sngan", "stylegan2", "ga_cntk", "ga_cntkg"}
+    assert PAPER_TABLE1[("mnist", 128, "ga_cntk")] == {"paper_fid": 21.14, "paper_am_ssim": 0.52}
+    assert PAPER_TABLE1[("celeba", 256, "wgan_gp")]["paper_fid"] == 79.36
+    assert PAPER_TABLE1[("cifar10", 64, "stylegan2")] == {"paper_fid": 406.02, "paper_am_ssim": 0.64}
+    assert len(values[values["table"] == "table2"]) == 12
+    assert PAPER_TABLE2[("cifar10", 2048, "ga_cntkg")] == {"paper_fid": 78.85, "paper_am_ssim": 0.432}
+    assert PAPER_TABLE9[("mnist", 256, "ga_cntk_batch")]["paper_iterations"] == 500
+    assert PAPER_TABLE9[("celeba", 256, "ga_cntkg")]["paper_iterations_per_second"] == 5
+    assert np.isnan(PAPER_TABLE9[("cifar10", 256, "dcgan")]["paper_iterations"])  # N/A in the paper
+
+
+def test_ratios_sit_beside_the_papers_values_and_missing_stays_missing():
+    from gantk.tables import with_paper_values
+
+    ours = {"dataset": "m", "n": 64, "seed": 0, "method": "ga_cntk", "am_ssim": 0.98, "fid_split": 62.2}
+    no_fid = {**ours, "method": "wgan_gp", "fid_split": None}
+    [a, b] = with_paper_values([ours, no_fid], {"m": "mnist"})
+    assert a["ratio_fid"] == pytest.approx(62.2 / 31.10) and a["ratio_am_ssim"] == pytest.approx(0.98 / 0.49)
+    assert np.isnan(b["ratio_fid"]) and b["ratio_am_ssim"] == pytest.approx(0.98 / 0.83)
+
+
+def test_run_facts_give_lambda_and_the_stopping_outcome():
+    from gantk.tables import run_facts
+
+    stop = {"rule": "plateau", "selected_step": 128, "loss": 15.9}
+    assert run_facts({"config": {"lambdas": [1.44]}}, stop) == {
+        "lam": 1.44, "stop_rule": "plateau", "selected_step": 128, "loss": 15.9}
+    assert run_facts({"config": {"lambdas": [1.0, 2.5, 4.0]}}, stop)["lam"] == "1 / 2.5 / 4"
+    assert run_facts({"config": {"lam": 3.0}}, stop)["lam"] == 3.0  # GA-CNTKg
+
+
+def test_reproduction_report_puts_every_number_beside_the_papers():
+    from gantk.reproduction import report_rows, to_markdown
+    from gantk.tables import metrics_table, with_paper_values
+
+    records = [
+        {"dataset": "m", "n": 128, "seed": 0, "method": "real (held-out)", "am_ssim": 0.66},
+        {"dataset": "m", "n": 128, "seed": 0, "method": "ga_cntk", "lam": 1.44, "stop_rule": "plateau",
+         "selected_step": 225, "am_ssim": 0.52, "fid_split": 42.28, "fid_samples": 2048},
+        {"dataset": "d", "n": 64, "seed": 0, "method": "ga_cntk", "am_ssim": 0.7},
+    ]
+    frame = metrics_table(with_paper_values(records, {"m": "mnist", "d": "digits"}))
+    datasets = {"m": {"source": "mnist", "options": {"root": "data/mnist", "split": "train"}}, "d": {"source": "digits"}}
+    rows = report_rows("table1", frame, datasets)
+    assert len(rows) == 3 and "real (held-out)" not in set(rows["method"])
+    fid = rows[(rows["data set"] == "m") & (rows["metric"] == "FID")].iloc[0]
+    assert (fid["paper"], fid["ours / paper"], fid["selected step"]) == (21.14, pytest.approx(2.0), 225)
+    assert fid["FID reference"] == "mnist (split train); 2048 generated images"
+    text = to_markdown({"table1": rows, "table9": rows.iloc[:0]})
+    assert "| m | 128 | ga_cntk | AM-SSIM | 0.52 | 0.52 | 1 | 225 | plateau | 1.44 |  |" in text
+    assert "| d | 64 | ga_cntk | AM-SSIM | 0.7 | – | – |" in text
+    assert "No run of this config has a value for this table." in text

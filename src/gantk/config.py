@@ -228,6 +228,7 @@ def _name_rule(root: Mapping) -> str:
 
 
 def _resolve(schema: Mapping, root: Mapping) -> Mapping:
+    """Follow local ``$ref``s; keys beside a ``$ref`` (e.g. a ``default`` for one use) win over the target's."""
     while isinstance(schema, Mapping) and "$ref" in schema:
         ref = schema["$ref"]
         if not ref.startswith("#/"):
@@ -235,7 +236,7 @@ def _resolve(schema: Mapping, root: Mapping) -> Mapping:
         node: Any = root
         for part in ref[2:].split("/"):
             node = node[part]
-        schema = node
+        schema = {**node, **{k: v for k, v in schema.items() if k != "$ref"}}
     return schema
 
 
@@ -349,6 +350,13 @@ def _check_runs(config: Mapping) -> list[str]:
                     f"config key 'methods.{run.method}.kernels': {_show(bad)} is a convolutional kernel, but "
                     f"{run.dataset!r} holds 2-D points; allowed for toy data: {_show(VECTOR_KERNELS)}"
                 )
+        rule = (settings.get("stop") or {}).get("rule")
+        if rule == "heldout_am_ssim" and (data["type"] != "images" or settings.get("kind") == "ga_ntkg"):
+            what = "2-D points" if data["type"] != "images" else "a generator (kind ga_ntkg), whose snapshots are not its samples"
+            problems.append(
+                f"config key 'methods.{run.method}.stop.rule': heldout_am_ssim selects a snapshot of Z by its "
+                f"AM-SSIM to held-out images, but run {run.dataset} n={run.n} has {what}; use plateau or final"
+            )
         b = settings.get("batch_size")
         if b is not None and b > run.n:
             problems.append(

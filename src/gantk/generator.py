@@ -69,6 +69,7 @@ from gantk.kernels import Dense, ElementNet, Erf, Flatten, kernel_matrix, preset
 from gantk.lambda_search import lambda_search
 from gantk.logging_utils import LOGGER_NAME
 from gantk.run_progress import RunProgress
+from gantk.stopping import StopRule, StopTracker, outcome
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -177,6 +178,8 @@ class GeneratorConfig:
       krylov_dim: Lanczos steps of the ``"lanczos"`` route.
       code_shape: the code shape λ was searched for; the autoencoder must produce it
         (None = take the autoencoder's).
+      stop: which step's generator makes the samples, and whether to halt early
+        (``plateau`` or ``final``; :class:`~gantk.stopping.StopRule` or its config mapping).
     """
 
     kernel: str = "fntk"
@@ -198,8 +201,12 @@ class GeneratorConfig:
     method: Method = "eigh"
     krylov_dim: int = 64
     code_shape: tuple[int, ...] | None = None
+    stop: StopRule = StopRule()
 
     def __post_init__(self):
+        object.__setattr__(self, "stop", StopRule.from_settings(self.stop))
+        if self.stop.rule == "heldout_am_ssim":
+            raise ValueError("GA-CNTKg takes stop rule 'plateau' or 'final': its snapshots are not its samples")
         if self.code_shape is not None:
             object.__setattr__(self, "code_shape", tuple(int(s) for s in self.code_shape))
         code_kernel(self.kernel)
@@ -353,6 +360,9 @@ class GeneratorResult:
       config: the run's settings.
       code_shape: the autoencoder's code shape.
       autoencoder: summary of the autoencoder's record (architecture, held-out errors).
+      final_images: (m, H, W, C) decoder(G(ζ)) for the same ζ from the last generator.
+      stop: the stopping rule's outcome (as ``gantk.synth.SynthResult.stop``): the
+        generator of ``selected_step`` makes ``images`` and is ``variables``.
     """
 
     images: np.ndarray
@@ -366,23 +376,29 @@ class GeneratorResult:
     config: GeneratorConfig
     code_shape: tuple[int, ...]
     autoencoder: dict
+    final_images: np.ndarray
+    stop: dict[str, Any]
 
     def save(self, out_dir: str | Path) -> None:
-        """Write samples.npz (``z`` = images, ``codes``, ``zeta``), curve.csv, snapshots.npz
-        (``steps``, ``z`` = images of the fixed ζ, ``zeta``), generator.npz and params.json."""
+        """Write samples.npz (``z`` = images, ``codes``, ``zeta``), final.npz (the last
+        generator's images), curve.csv, snapshots.npz (``steps``, ``z`` = images of the fixed ζ,
+        ``zeta``), generator.npz (the selected generator), stop.json and params.json."""
         out = Path(out_dir)
         save_npz(out / "samples.npz", z=self.images, codes=self.codes, zeta=self.zeta)
+        save_npz(out / "final.npz", z=self.final_images, zeta=self.zeta)
+        save_json(out / "stop.json", self.stop)
         save_csv(out / "curve.csv", self.curve)
         save_npz(out / "snapshots.npz", steps=self.snapshot_steps, z=self.snapshots, zeta=self.fixed_zeta)
         flat = traverse_util.flatten_dict(jax.device_get(self.variables), sep="/")
         save_npz(out / GENERATOR_FILE, **{k: np.asarray(v) for k, v in flat.items()})
-        final = float(self.curve["loss"].iloc[-1]) if len(self.curve) else None
         save_json(
             out / "params.json",
             {
                 "method": "GA-CNTKg",
                 "config": self.config.to_dict(),
-                "final_loss": final,
+                "final_loss": self.stop["final_loss"],
+                "loss": self.stop["loss"],
+                "selected_step": self.stop["selected_step"],
                 "generator": {
                     "code_shape": list(self.code_shape),
                     "latent_dim": self.config.latent_dim,
@@ -576,38 +592,56 @@ def train_generator(
     progress = RunProgress(
         cfg.steps, cfg.snapshot_every, cfg.log_every, cfg.checkpoint_every, [0], [snapshot(params, stats)]
     )
+    tracker = StopTracker(cfg.stop)
+    selected = (params, stats)
     ckpt = Path(checkpoint) if checkpoint is not None else None
     if ckpt is not None and ckpt.exists():
-        state = _load_checkpoint(ckpt, fingerprint, (params, stats, opt_state))
-        params, stats, opt_state = state["state"]
+        state = _load_checkpoint(ckpt, fingerprint, (params, stats, opt_state, selected))
+        params, stats, opt_state, selected = state["state"]
         progress.resume(state)
+        tracker.replay(progress.losses)
         log.info("resumed from %s at step %d", ckpt, progress.start)
 
     settings = f"kernel {cfg.kernel}, λ {cfg.lam}, lr {cfg.lr}"
+    halted = tracker.halted
     progress.start_clock()
-    for step in range(progress.start, cfg.steps):
+    for step in range(progress.start, progress.start if halted else cfg.steps):
         new = step_fn(params, stats, opt_state, step, codes_j, k_xx, key)
         loss, gnorm = float(new[3]), float(new[4])
         progress.check_finite(step, loss, gnorm, ckpt, "GA-CNTKg", settings)
+        is_selected, halted = tracker.update(loss)
+        if is_selected:
+            selected = (params, stats)
         params, stats, opt_state = new[:3]
         done = step + 1
         progress.record(done, loss, gnorm)
-        if progress.snapshot_due(done):
+        if progress.snapshot_due(done) or (halted and progress.snapshot_steps[-1] != done):
             progress.add_snapshot(done, snapshot(params, stats))
         interrupted = stop_after is not None and done >= stop_after
-        if ckpt is not None and progress.checkpoint_due(done, interrupted):
+        if ckpt is not None and progress.checkpoint_due(done, interrupted or halted):
             save_checkpoint(
-                ckpt, fingerprint, tree=(params, stats, opt_state), prefix="state", step=done, **progress.history()
+                ckpt, fingerprint, tree=(params, stats, opt_state, selected), prefix="state", step=done,
+                **progress.history(),
             )
             progress.checkpointed(done)
-        if interrupted:
+        if halted:
+            log.info("stopped at step %d: no improvement in %d steps; samples: the generator at step %d",
+                     done, cfg.stop.patience, tracker.selected_step)
+        if interrupted or halted:
             break
 
-    g_vars = {"params": params, "batch_stats": stats}
+    curve = progress.curve()
+    # One more evaluation (no update) gives the loss of the last generator, which no curve row holds.
+    final_loss = float(step_fn(params, stats, opt_state, len(curve), codes_j, k_xx, key)[3]) if len(curve) else None
+    if tracker.selected_step is not None:
+        params_sel, stats_sel = selected
+    else:
+        params_sel, stats_sel = params, stats
     m = cfg.samples if cfg.samples is not None else n
     zeta = _normal(cfg.seed, _KEY_SAMPLES, (m, cfg.latent_dim))
+    g_vars = {"params": params_sel, "batch_stats": stats_sel}
     images, out_codes = sample_images(generator, g_vars, ae, zeta)
-    curve = progress.curve()
+    final_images = sample_images(generator, {"params": params, "batch_stats": stats}, ae, zeta)[0]
     summary = {k: ae.info[k] for k in ("source", "heldout", "best_epoch", "n_train") if k in ae.info}
     summary["code_shape"] = list(ae.code_shape)
     return GeneratorResult(
@@ -622,6 +656,8 @@ def train_generator(
         config=cfg,
         code_shape=tuple(ae.code_shape),
         autoencoder=summary,
+        final_images=final_images,
+        stop=outcome(tracker, progress.losses, halted, final_loss),
     )
 
 

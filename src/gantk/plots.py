@@ -135,6 +135,7 @@ def learning_curve_figure(
     along_run: pd.DataFrame,
     *,
     reference_am_ssim: float | None = None,
+    selected: tuple[int, str] | None = None,
     strip: int = 6,
     images: int = 3,
     title: str | None = None,
@@ -151,6 +152,7 @@ def learning_curve_figure(
         SSIM to the training set, at each snapshot.
       reference_am_ssim: the same for held-out real images (drawn as a level: above it,
         samples resemble the training set more than unseen real images do: copies).
+      selected: (step, rule name) of the stopping rule's choice, drawn as a vertical line.
       strip: snapshots shown (evenly spaced, first and last included).
       images: images of each snapshot shown (the first ones of Z).
       title: figure title.
@@ -174,6 +176,8 @@ def learning_curve_figure(
     ax.tick_params(axis="y", labelcolor="C0")
     for s in chosen:
         ax.axvline(int(snapshot_steps[s]), color="0.8", lw=0.8, ls=":", zorder=0)
+    if selected is not None:
+        ax.axvline(int(selected[0]), color="k", lw=1.2, ls="-.", label=f"selected step {int(selected[0])} ({selected[1]})")
     twin = ax.twinx()
     twin.plot(along_run["step"], along_run["am_ssim"], "o-", color="C3", ms=3, lw=1.2, label=f"AM-SSIM of {samples_label}")
     if reference_am_ssim is not None and np.isfinite(reference_am_ssim):

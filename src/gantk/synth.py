@@ -7,7 +7,10 @@ resolutions (Eq. 7); after each step Z is clipped to the data range.
 
 A run records the loss and gradient norm of every step, snapshots of Z every
 ``snapshot_every`` steps (for the learning-curve figure), and writes a checkpoint
-every ``checkpoint_every`` steps. Started again with the same checkpoint path it
+every ``checkpoint_every`` steps. Its result is chosen by its stopping rule
+(``gantk.stopping.StopRule``): with the paper's early stopping (``plateau``) the samples
+are Z at the convergence step and the run may halt ``patience`` steps later; the last Z
+is kept beside them. Started again with the same checkpoint path it
 resumes from the last checkpoint and ends with exactly the result of an
 uninterrupted run: the batch of step t is drawn from ``fold_in(key, t)``, not
 from a stream consumed step by step.
@@ -29,10 +32,11 @@ import optax
 import pandas as pd
 
 from gantk.gp import Method, batchwise_loss, multires_loss
-from gantk.io import load_checkpoint, save_checkpoint, save_run
+from gantk.io import load_checkpoint, save_checkpoint, save_json, save_npz, save_run
 from gantk.kernels import kernel_matrix, preset
 from gantk.logging_utils import LOGGER_NAME
 from gantk.run_progress import NonFiniteLossError, RunProgress
+from gantk.stopping import StopRule, StopTracker, loss_at, outcome
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -60,6 +64,8 @@ class SynthConfig:
         (see ``gantk.gp``); ``"lanczos"`` is for large N.
       krylov_dim: Lanczos steps of the ``"lanczos"`` route.
       tile: tile size for kernel matrices (``None`` = untiled).
+      stop: which step's Z is the result, and whether to halt early (a
+        :class:`~gantk.stopping.StopRule` or its config mapping).
     """
 
     kernels: tuple[str, ...] = ("fntk",)
@@ -77,8 +83,10 @@ class SynthConfig:
     method: Method = "eigh"
     tile: int | None = None
     krylov_dim: int = 64
+    stop: StopRule = StopRule()
 
     def __post_init__(self):
+        object.__setattr__(self, "stop", StopRule.from_settings(self.stop))
         object.__setattr__(self, "kernels", tuple(self.kernels))
         object.__setattr__(self, "lambdas", tuple(float(v) for v in self.lambdas))
         object.__setattr__(self, "clip", tuple(float(v) for v in self.clip))
@@ -117,12 +125,16 @@ class SynthResult:
     """The outcome of a run.
 
     Attributes:
-      z: the generated points, same shape as the data (n, ...).
-      curve: one row per step: step (1-based), loss (at the Z the step started
+      z: the selected points (the stopping rule's step), same shape as the data (n, ...).
+      curve: one row per step run: step (1-based), loss (at the Z the step started
         from), grad_norm (‖∇_Z L‖ there), seconds (wall time since the run began).
       snapshot_steps: (S,) steps at which Z was copied (0 = the initial noise).
       snapshots: (S, n, ...) those copies.
       config: the run's settings.
+      z_final: the last Z of the run (after ``stop["steps_run"]`` updates).
+      stop: the rule's outcome: ``rule``, ``selected_step`` (updates of ``z``),
+        ``steps_run``, ``halted``, ``loss`` (at ``z``), ``monitored`` (plateau: the windowed
+        mean there), ``final_loss`` (at ``z_final``) and the rule's settings.
     """
 
     z: np.ndarray
@@ -130,12 +142,27 @@ class SynthResult:
     snapshot_steps: np.ndarray
     snapshots: np.ndarray
     config: SynthConfig
+    z_final: np.ndarray
+    stop: dict[str, Any]
+
+    def select_snapshot(self, step: int, **extra: Any) -> None:
+        """Make the snapshot at ``step`` the result (a rule applied after the run); ``extra``
+        (e.g. the AM-SSIM values it was chosen by) is recorded in :attr:`stop`."""
+        where = np.flatnonzero(self.snapshot_steps == step)
+        if len(where) == 0:
+            raise ValueError(f"no snapshot at step {step}; snapshots are at {self.snapshot_steps.tolist()}")
+        self.z = np.asarray(self.snapshots[int(where[0])])
+        loss = loss_at(self.curve["loss"].to_numpy(), int(step), self.stop["final_loss"])
+        self.stop.update(selected_step=int(step), loss=loss, **extra)
 
     def save(self, out_dir: str | Path) -> None:
-        """Write samples.npz, curve.csv, snapshots.npz and params.json under ``out_dir``."""
-        final = float(self.curve["loss"].iloc[-1]) if len(self.curve) else None
+        """Write samples.npz (the selected Z), final.npz (the last Z), curve.csv, snapshots.npz,
+        stop.json and params.json under ``out_dir``."""
         save_run(out_dir, z=self.z, curve=self.curve, snapshot_steps=self.snapshot_steps, snapshots=self.snapshots,
-                 params={"config": self.config.to_dict(), "final_loss": final})
+                 params={"config": self.config.to_dict(), "final_loss": self.stop["final_loss"],
+                         "loss": self.stop["loss"], "selected_step": self.stop["selected_step"]})
+        save_npz(Path(out_dir) / "final.npz", z=self.z_final)
+        save_json(Path(out_dir) / "stop.json", self.stop)
 
 
 def _optimizer(cfg: SynthConfig) -> optax.GradientTransformation:
@@ -223,42 +250,61 @@ def synthesize(
     z = lo + (hi - lo) * jax.random.uniform(jax.random.fold_in(key, -1 % 2**31), x.shape, dtype)
     opt_state = opt.init(z)
     progress = RunProgress(cfg.steps, cfg.snapshot_every, cfg.log_every, cfg.checkpoint_every, [0], [np.asarray(z)])
+    tracker = StopTracker(cfg.stop)
+    z_selected = z
     ckpt = Path(checkpoint) if checkpoint is not None else None
     if ckpt is not None and ckpt.exists():
         state = _load_checkpoint(ckpt, cfg, opt_state)
         z, opt_state = jnp.asarray(state["z"], dtype), state["opt_state"]
+        z_selected = jnp.asarray(state["z_selected"], dtype)
         progress.resume(state)
+        tracker.replay(progress.losses)
         log.info("resumed from %s at step %d", ckpt, progress.start)
 
     settings = f"kernels {cfg.kernels}, λ {cfg.lambdas}, lr {cfg.lr}"
+    halted = tracker.halted  # a resumed run that had already halted runs no further step
     progress.start_clock()
-    for step in range(progress.start, cfg.steps):
+    for step in range(progress.start, progress.start if halted else cfg.steps):
         z_new, opt_state_new, loss, gnorm = step_fn(z, opt_state, step, x, k_xx, key)
         loss, gnorm = float(loss), float(gnorm)
         progress.check_finite(step, loss, gnorm, ckpt, "GA-NTK", settings)
+        selected, halted = tracker.update(loss)
+        if selected:
+            z_selected = z
         z, opt_state = z_new, opt_state_new
         done = step + 1
         progress.record(done, loss, gnorm)
-        if progress.snapshot_due(done):
+        if progress.snapshot_due(done) or (halted and progress.snapshot_steps[-1] != done):
             progress.add_snapshot(done, np.asarray(z))
         interrupted = stop_after is not None and done >= stop_after
-        if ckpt is not None and progress.checkpoint_due(done, interrupted):
-            _save_checkpoint(ckpt, cfg, z, opt_state, done, progress)
+        if ckpt is not None and progress.checkpoint_due(done, interrupted or halted):
+            _save_checkpoint(ckpt, cfg, z, opt_state, done, progress, z_selected)
             progress.checkpointed(done)
-        if interrupted:
+        if halted:
+            log.info("stopped at step %d: no improvement of the %s by more than %g in %d steps; samples: Z at step %d",
+                     done, cfg.stop.monitor, cfg.stop.delta, cfg.stop.patience, tracker.selected_step)
+        if interrupted or halted:
             break
 
+    curve = progress.curve()
+    # One more evaluation (no update) gives the loss at the last Z, which no curve row holds.
+    final_loss = float(step_fn(z, opt_state, len(curve), x, k_xx, key)[2]) if len(curve) else None
     return SynthResult(
-        z=np.asarray(z),
-        curve=progress.curve(),
+        z=np.asarray(z if tracker.selected_step is None else z_selected),
+        curve=curve,
         snapshot_steps=np.asarray(progress.snapshot_steps),
         snapshots=np.stack([np.asarray(s) for s in progress.snapshots]),
         config=cfg,
+        z_final=np.asarray(z),
+        stop=outcome(tracker, progress.losses, halted, final_loss),
     )
 
 
-def _save_checkpoint(path, cfg, z, opt_state, step, progress: RunProgress) -> None:
-    save_checkpoint(path, cfg.fingerprint(), tree=opt_state, prefix="opt", step=step, z=z, **progress.history())
+def _save_checkpoint(path, cfg, z, opt_state, step, progress: RunProgress, z_selected) -> None:
+    save_checkpoint(
+        path, cfg.fingerprint(), tree=opt_state, prefix="opt", step=step, z=z, z_selected=z_selected,
+        **progress.history(),
+    )
 
 
 def _load_checkpoint(path: Path, cfg: SynthConfig, opt_template) -> dict[str, Any]:
@@ -267,6 +313,7 @@ def _load_checkpoint(path: Path, cfg: SynthConfig, opt_template) -> dict[str, An
     leaves = [jnp.asarray(data[f"opt_{i}"]) for i in range(treedef.num_leaves)]
     return {
         "z": data["z"],
+        "z_selected": data["z_selected"],
         "opt_state": jax.tree.unflatten(treedef, leaves),
         "step": int(data["step"]),
         "loss": data["loss"].tolist(),

@@ -10,6 +10,8 @@ the order given.
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
 import math
 import os
 from typing import Any, Iterable, Mapping, Sequence
@@ -27,7 +29,11 @@ COLUMNS = (
     "n",
     "seed",
     "method",
+    "lam",
+    "stop_rule",
+    "selected_step",
     "steps",
+    "loss",
     "final_loss",
     "am_ssim",
     "wasserstein",
@@ -38,13 +44,20 @@ COLUMNS = (
     "fid_subset",
     "fid_samples",
     "paper_fid",
+    "ratio_fid",
     "paper_am_ssim",
+    "ratio_am_ssim",
     "seconds",
 )
 
 #: What each column holds, printed under the Markdown table.
 LEGEND = {
-    "steps": "optimisation steps of the run",
+    "lam": "λ = η·t of the NTK-GP discriminator (Algorithm 1; one per kernel for multi-resolution)",
+    "stop_rule": "the method's stopping rule (config `stop:`): plateau = the paper's early stopping, "
+    "heldout_am_ssim = the last snapshot below the held-out AM-SSIM, final = the last step",
+    "selected_step": "the step whose samples are scored (the stopping rule's choice)",
+    "steps": "optimisation steps run",
+    "loss": "GA-NTK loss ½‖1 − D‖² at the selected step",
     "final_loss": "GA-NTK loss ½‖1 − D‖² at the last step (GAN baselines: their monitored loss, see params.json)",
     "am_ssim": "average over samples of the max SSIM to the training subset (paper §8.2 settings); "
     "for the reference row, of held-out real images",
@@ -54,28 +67,67 @@ LEGEND = {
     "fid_split": "FID of `fid_samples` generated images against the data set's selection (split or class)",
     "fid_subset": "FID of the same images against the run's n training images",
     "fid_samples": "generated images scored (pooled over independent Z sets for GA-NTK runs)",
-    "paper_fid": "the paper's FID for this data set, n and method (Table 1), where known",
-    "paper_am_ssim": "the paper's AM-SSIM for this data set, n and method (Table 1), where known",
+    "paper_fid": "the paper's FID for this data set, n and method (Table 1, n = 2048: Table 2), where it has one",
+    "ratio_fid": "ours / paper's FID, ours being `fid_split`",
+    "paper_am_ssim": "the paper's AM-SSIM for this data set, n and method (Table 1, n = 2048: Table 2)",
+    "ratio_am_ssim": "ours / paper's AM-SSIM",
     "seconds": "wall-clock seconds of the run's optimisation",
 }
 
-#: Paper Table 1 values quoted in DESIGN §1 and §3, keyed by (data source, n, method name in
-#: config/paper.yaml); the rest of the paper's table was not available to us and is left out.
-PAPER_TABLE1: dict[tuple[str, int, str], dict[str, float]] = {
-    ("mnist", 256, "ga_cntk"): {"paper_fid": 14.96, "paper_am_ssim": 0.54},
-    ("mnist", 256, "wgan_gp"): {"paper_fid": 24.37},
-    ("cifar10", 256, "ga_cntk"): {"paper_fid": 28.40},
-    ("cifar10", 256, "wgan_gp"): {"paper_fid": 85.34},
-    ("celeba", 256, "ga_cntk"): {"paper_fid": 63.15},
-    ("celeba", 256, "wgan_gp"): {"paper_fid": 79.36},
+#: The paper's reported values as data (Tables 1, 2 and 9 in full; see the file's header).
+PAPER_VALUES_FILE = "paper_values.csv"
+
+#: Our column for each metric of the paper-values file, and the column of ours it is read against.
+PAPER_COLUMNS = {
+    "fid": ("paper_fid", "fid_split"),
+    "am_ssim": ("paper_am_ssim", "am_ssim"),
+    "iterations": ("paper_iterations", "iterations_to_convergence"),
+    "iterations_per_second": ("paper_iterations_per_second", "iterations_per_second"),
+    "seconds": ("paper_seconds", "seconds_to_convergence"),
 }
 
-#: Paper Table 9 (V100, b = 64, n = 256) as quoted in DESIGN §3: batch-wise GA-CNTK only.
-PAPER_TABLE9: dict[tuple[str, int, str], dict[str, float]] = {
-    ("mnist", 256, "ga_cntk_batch"): {"paper_iterations": 500, "paper_iterations_per_second": 14},
-    ("cifar10", 256, "ga_cntk_batch"): {"paper_iterations": 600, "paper_iterations_per_second": 13},
-    ("celeba", 256, "ga_cntk_batch"): {"paper_iterations": 1200, "paper_iterations_per_second": 6},
-}
+
+@functools.cache
+def paper_values() -> pd.DataFrame:
+    """Every value of the paper's Tables 1, 2 and 9: columns table, dataset (data source), n,
+    method (as named in config/paper.yaml), metric, value (NaN where the paper has N/A)."""
+    with importlib.resources.files("gantk").joinpath(PAPER_VALUES_FILE).open() as f:
+        frame = pd.read_csv(f, comment="#", dtype={"table": str, "dataset": str, "n": int, "method": str})
+    return frame
+
+
+def paper_table(table: str) -> dict[tuple[str, int, str], dict[str, float]]:
+    """One paper table, keyed by (data source, n, method): ``{paper_<metric>: value}`` (NaN = N/A)."""
+    rows = paper_values()
+    rows = rows[rows["table"] == table]
+    if rows.empty:
+        raise ValueError(f"no paper table {table!r}; known: {sorted(paper_values()['table'].unique())}")
+    out: dict[tuple[str, int, str], dict[str, float]] = {}
+    for row in rows.itertuples(index=False):
+        out.setdefault((row.dataset, int(row.n), row.method), {})[PAPER_COLUMNS[row.metric][0]] = float(row.value)
+    return out
+
+
+#: The paper's Table 1 (n = 64, 128, 256) and Table 2 (n = 2048); their keys do not overlap.
+PAPER_TABLE1 = paper_table("table1")
+PAPER_TABLE2 = paper_table("table2")
+PAPER_IMAGE_TABLES = {**PAPER_TABLE1, **PAPER_TABLE2}
+#: The paper's Table 9 (V100, batch-wise b = 64, n = 256).
+PAPER_TABLE9 = paper_table("table9")
+
+
+def with_ratios(record: Mapping[str, Any]) -> dict[str, Any]:
+    """``record`` with ``ratio_<metric>`` = ours / paper's beside every ``paper_<metric>`` it has
+    (missing where either value is missing or the paper's is 0)."""
+    out = dict(record)
+    for metric, (paper_col, ours_col) in PAPER_COLUMNS.items():
+        if paper_col not in out:
+            continue
+        ours, theirs = out.get(ours_col), out[paper_col]
+        ok = all(isinstance(v, (int, float)) and math.isfinite(v) for v in (ours, theirs)) and theirs != 0
+        out[f"ratio_{metric}"] = float(ours) / float(theirs) if ok else math.nan
+    return out
+
 
 _KEY = ("dataset", "n", "seed")
 _DROP = ("type", "heldout_count", "inception_weights_sha1")
@@ -110,7 +162,7 @@ def metrics_table(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     present = [c for c in COLUMNS if c in frame.columns]
     extra = [c for c in frame.columns if c not in COLUMNS]
     frame = frame[present + extra]
-    for col in ("n", "seed", "steps", "modes_covered", "n_modes", "fid_samples", "fid_zsets"):
+    for col in ("n", "seed", "steps", "selected_step", "modes_covered", "n_modes", "fid_samples", "fid_zsets"):
         if col in frame.columns:
             frame[col] = frame[col].astype("Int64")
     return frame
@@ -135,11 +187,33 @@ def merge_records(
 def with_paper_values(
     records: Sequence[Mapping[str, Any]],
     sources: Mapping[str, str],
-    paper: Mapping[tuple[str, int, str], Mapping[str, float]] = PAPER_TABLE1,
+    paper: Mapping[tuple[str, int, str], Mapping[str, float]] = PAPER_IMAGE_TABLES,
 ) -> list[dict[str, Any]]:
-    """``records`` with the ``paper`` values (:data:`PAPER_TABLE1`, :data:`PAPER_TABLE9`) of the
-    same (data source, n, method) beside ours; ``sources`` maps data set → source."""
-    return [{**r, **paper.get((sources.get(r["dataset"]), int(r["n"]), r["method"]), {})} for r in records]
+    """``records`` with the ``paper`` values (:data:`PAPER_IMAGE_TABLES`, :data:`PAPER_TABLE9`) of
+    the same (data source, n, method) beside ours, and the ratio ours / paper's
+    (:func:`with_ratios`); ``sources`` maps data set → source."""
+    return [
+        with_ratios({**r, **paper.get((sources.get(r["dataset"]), int(r["n"]), r["method"]), {})}) for r in records
+    ]
+
+
+def run_lambda(params: Mapping[str, Any]) -> float | str:
+    """λ of a GA-NTK run (``config.lambdas``: one number, or "a / b / c" for multi-resolution)
+    or of a GA-CNTKg run (``config.lam``), from its params.json."""
+    config = params["config"]
+    lams = config["lambdas"] if "lambdas" in config else [config["lam"]]
+    return lams[0] if len(lams) == 1 else " / ".join(f"{v:.4g}" for v in lams)
+
+
+def run_facts(params: Mapping[str, Any], stop: Mapping[str, Any]) -> dict[str, Any]:
+    """The λ and stopping-rule columns of a GA-NTK or GA-CNTKg run's record, from its params.json
+    (``config.lambdas``, or GA-CNTKg's ``config.lam``) and stop.json."""
+    return {
+        "lam": run_lambda(params),
+        "stop_rule": stop["rule"],
+        "selected_step": int(stop["selected_step"]),
+        "loss": stop["loss"],
+    }
 
 
 def read_metrics(paths: Iterable[str | os.PathLike]) -> list[dict]:
@@ -173,12 +247,20 @@ def write_metrics_table(frame: pd.DataFrame, csv_path: str | os.PathLike, md_pat
 __all__ = [
     "COLUMNS",
     "LEGEND",
+    "PAPER_COLUMNS",
+    "PAPER_IMAGE_TABLES",
     "PAPER_TABLE1",
+    "PAPER_TABLE2",
     "PAPER_TABLE9",
+    "paper_table",
+    "paper_values",
+    "with_ratios",
     "REFERENCE_METHOD",
     "merge_records",
     "metrics_table",
     "read_metrics",
+    "run_facts",
+    "run_lambda",
     "to_markdown",
     "with_paper_values",
     "write_metrics_table",

@@ -38,6 +38,7 @@ REFERENCE = "results/metrics/{dataset}/n{n}_s{seed}/reference/heldout.json"
 TABLE = "results/tables/metrics"
 GRADIENT_NORMS = "results/gradient_norms/{dataset}/n{n}_s{seed}"
 TABLES = {"table1": "results/tables/table1", "table2": "results/tables/table2"}
+REPRODUCTION = "results/reproduction.md"
 FIGURES = {
     "fig1": "results/figures/fig1_samples.png",
     "fig3": "results/figures/fig3_learning_curve.png",
@@ -138,6 +139,21 @@ def lambda_inputs(wildcards):
     ]
 
 
+def stop_inputs(wildcards):
+    """The held-out reference a ``heldout_am_ssim`` stopping rule reads (no input for other rules)."""
+    stop = run_settings(config, run_of(wildcards)).get("stop") or {}
+    if stop.get("rule") != "heldout_am_ssim":
+        return {}
+    return {"reference": REFERENCE.format(**wildcards)}
+
+
+def run_stop_file(wildcards):
+    """The stop.json of a GA-NTK or GA-CNTKg run (GAN baselines have their own early stopping)."""
+    if config["methods"][wildcards.method].get("kind", "ga_ntk") == "gan":
+        return {}
+    return {"stop": f"{RUN}/stop.json".format(**wildcards)}
+
+
 def synth_settings(wildcards):
     """The run's method settings (experiment overrides applied, kernels resolved)."""
     return run_settings(config, run_of(wildcards))
@@ -226,6 +242,25 @@ def subset_size_table_inputs(name):
         }
 
     return inputs
+
+
+def reproduction_inputs(wildcards):
+    """The configured tables among Tables 1, 2 and 9 (their CSVs), by name."""
+    inputs = {name: f"{TABLES[name]}.csv" for name in TABLES if config["tables"].get(name)}
+    if (config.get("baselines") or {}).get("table9"):
+        inputs["table9"] = "results/tables/table9.csv"
+    if not inputs:
+        raise ValueError(
+            "the reproduction report needs Table 1, 2 or 9: set config key 'tables.table1', "
+            "'tables.table2' or 'baselines.table9' (see config/paper.yaml)"
+        )
+    return inputs
+
+
+def reproduction_target():
+    """results/reproduction.md when the config makes any of Tables 1, 2 and 9."""
+    configured = any(config["tables"].get(name) for name in TABLES)
+    return [REPRODUCTION] if configured or (config.get("baselines") or {}).get("table9") else []
 
 
 def all_targets():

@@ -73,10 +73,13 @@ rule fid_subset_stats:
 
 rule synthesize_zset:
     input:
+        unpack(stop_inputs),
         data=DATA,
         lambdas=lambda_inputs,
     output:
         samples=f"{ZSET_RUN}/samples.npz",
+        final=f"{ZSET_RUN}/final.npz",
+        stop=f"{ZSET_RUN}/stop.json",
         curve=f"{ZSET_RUN}/curve.csv",
         snapshots=f"{ZSET_RUN}/snapshots.npz",
         params=f"{ZSET_RUN}/params.json",
@@ -96,6 +99,7 @@ rule synthesize_zset:
         gpu=res("synthesize", "gpu"),
     params:
         settings=synth_settings,
+        dataset=dataset_settings,
         seed=lambda wildcards: zset_seed(int(wildcards.seed), int(wildcards.zset)),
         checkpoint_dir=lambda wildcards: f"{CHECKPOINT}/z{{zset}}".format(**wildcards),
     script:

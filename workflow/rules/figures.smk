@@ -53,6 +53,7 @@ rule fig3:
                 "fig3",
                 "curve.csv",
                 "snapshots.npz",
+                "stop.json",
                 along=True,
                 reference=True,
             )

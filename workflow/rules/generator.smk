@@ -59,6 +59,8 @@ rule ga_cntkg:
         lam=code_lambda_input,
     output:
         samples=f"{RUN}/samples.npz",
+        final=f"{RUN}/final.npz",
+        stop=f"{RUN}/stop.json",
         curve=f"{RUN}/curve.csv",
         snapshots=f"{RUN}/snapshots.npz",
         params=f"{RUN}/params.json",
@@ -104,7 +106,12 @@ rule fig11:
     input:
         unpack(
             figure_inputs(
-                "fig11", "curve.csv", "snapshots.npz", along=True, reference=True
+                "fig11",
+                "curve.csv",
+                "snapshots.npz",
+                "stop.json",
+                along=True,
+                reference=True,
             )
         ),
     output:

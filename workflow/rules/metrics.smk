@@ -5,6 +5,7 @@
 
 rule run_metrics:
     input:
+        unpack(run_stop_file),
         data=DATA,
         heldout=HELDOUT,
         samples=f"{RUN}/samples.npz",

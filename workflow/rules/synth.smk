@@ -5,10 +5,13 @@
 
 rule synthesize:
     input:
+        unpack(stop_inputs),
         data=DATA,
         lambdas=lambda_inputs,
     output:
         samples=f"{RUN}/samples.npz",
+        final=f"{RUN}/final.npz",
+        stop=f"{RUN}/stop.json",
         curve=f"{RUN}/curve.csv",
         snapshots=f"{RUN}/snapshots.npz",
         params=f"{RUN}/params.json",
@@ -27,6 +30,7 @@ rule synthesize:
         gpu=res("synthesize", "gpu"),
     params:
         settings=synth_settings,
+        dataset=dataset_settings,
         seed=lambda wildcards: int(wildcards.seed),
         checkpoint_dir=lambda wildcards: CHECKPOINT.format(**wildcards),
     script:

@@ -41,3 +41,24 @@ for subset_table in ("table1", "table2"):
             ENV
         script:
             "../scripts/metrics_table.py"
+
+
+rule reproduction:
+    input:
+        unpack(reproduction_inputs),
+    output:
+        report(
+            REPRODUCTION,
+            caption="../report/reproduction.rst",
+            category="Reproduction",
+        ),
+    log:
+        "logs/tables/reproduction.log",
+    localrule: True
+    conda:
+        ENV
+    params:
+        datasets=config["datasets"],
+        configfiles=[str(path) for path in workflow.configfiles],
+    script:
+        "../scripts/reproduction.py"

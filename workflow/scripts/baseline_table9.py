@@ -5,7 +5,7 @@ from _job import start
 
 from gantk.baselines.speed import speed_row, table9, to_markdown
 from gantk.io import load_json, save_csv, save_text
-from gantk.tables import PAPER_TABLE9, with_paper_values
+from gantk.tables import PAPER_TABLE9, run_lambda, with_paper_values
 
 log = start(snakemake)
 settings = snakemake.params.table9
@@ -16,6 +16,8 @@ for run, curve_path, params_path in zip(snakemake.params.runs, snakemake.input.c
     # GAN losses do not fall monotonically: their convergence is the end of change (speed.speed_row).
     mode = params["method"]["monitor_mode"] if params.get("kind") == "gan" else "min"
     row = {**run, **speed_row(pd.read_csv(curve_path), **rule, mode=mode)}
+    if params.get("kind") != "gan":
+        row["lam"] = run_lambda(params)
     if params.get("stop_reason") == "time_budget":
         log.warning("%s stopped on its time budget; its convergence step is a lower bound", run)
     records.append(row)

@@ -1,7 +1,8 @@
-"""Metrics of one run, at the end and at every snapshot.
+"""Metrics of one run, of its samples (the stopping rule's step) and at every snapshot.
 
 Images: AM-SSIM of the samples to the training subset. Toy data: Wasserstein distance to
-the held-out fresh sample of the mixture, and mode coverage.
+the held-out fresh sample of the mixture, and mode coverage. GA-NTK and GA-CNTKg runs also
+record their λ and their stopping rule's outcome (stop.json: rule, selected step, loss there).
 """
 
 import numpy as np
@@ -10,6 +11,7 @@ from _job import read_subset, start
 
 from gantk.io import load_json, load_npz, save_csv, save_json
 from gantk.metrics import am_ssim, mode_coverage, wasserstein_distance
+from gantk.tables import run_facts
 
 log = start(snakemake)
 wc, dataset = snakemake.wildcards, snakemake.params.dataset
@@ -18,6 +20,7 @@ z = load_npz(snakemake.input.samples)["z"]
 snapshots = load_npz(snakemake.input.snapshots)
 curve = pd.read_csv(snakemake.input.curve)
 params = load_json(snakemake.input.params)
+stop = load_json(snakemake.input.stop) if hasattr(snakemake.input, "stop") else None
 
 
 def scores(points: np.ndarray) -> dict:
@@ -45,6 +48,7 @@ save_json(
         "method": wc.method,
         "type": dataset["type"],
         "steps": int(len(curve)),
+        **(run_facts(params, stop) if stop is not None else {}),
         "final_loss": params["final_loss"],
         "seconds": float(curve["seconds"].iloc[-1]) if len(curve) else 0.0,
         **final,

@@ -7,7 +7,7 @@
 * :mod:`~gantk.baselines.networks` — DCGAN/InfoGAN-shaped CNNs and the toy MLPs.
 * :mod:`~gantk.baselines.stylegan2` — StyleGAN2's generator and discriminator, small.
 * :mod:`~gantk.baselines.spectral_norm` — spectral normalisation (SN-GAN).
-* :mod:`~gantk.baselines.early_stopping` — the stopping rule of Table 9.
+* the stopping rule of Table 9 is :mod:`gantk.stopping`, shared with the GA-NTK methods.
 * :mod:`~gantk.baselines.speed` — Table 9 rows from recorded curves.
 
 Example (a few WGAN-GP iterations on the 8-mode mixture)::
@@ -19,8 +19,6 @@ Example (a few WGAN-GP iterations on the 8-mode mixture)::
     result.z.shape   # (256, 2)
 """
 
-from gantk.baselines.early_stopping import EarlyStopping as EarlyStopping
-from gantk.baselines.early_stopping import convergence as convergence
 from gantk.baselines.losses import LOSSES as LOSSES
 from gantk.baselines.losses import GANLoss as GANLoss
 from gantk.baselines.losses import get_loss as get_loss

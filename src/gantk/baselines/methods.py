@@ -105,7 +105,7 @@ class GANMethod:
       monitor: the curve quantity early stopping watches (module doc).
       monitor_mode: what counts as a change of it for early stopping: ``"plateau"`` (any
         change by more than delta; GAN losses do not fall monotonically) or ``"min"``
-        (:class:`gantk.baselines.early_stopping.EarlyStopping`).
+        (:class:`gantk.stopping.EarlyStopping`).
     """
 
     name: str

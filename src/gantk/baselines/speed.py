@@ -6,7 +6,7 @@ alike:
 
 * ``iterations_to_convergence``: the last step at which the ``window``-step mean of the
   loss improved by more than ``delta`` before ``patience`` steps passed without one
-  (:func:`gantk.baselines.early_stopping.convergence`; the paper: patience 10000, delta 0.05);
+  (:func:`gantk.stopping.convergence`; the paper: patience 10000, delta 0.05);
   for GAN runs the last step at which it *changed* by more than ``delta`` (``mode="plateau"``:
   their monitored losses rise as well as fall).
   ``stopped`` says whether the rule fired within the recorded steps; when it did not,
@@ -25,7 +25,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from gantk.baselines.early_stopping import DELTA, PATIENCE, convergence
+from gantk.stopping import DELTA, PATIENCE, convergence
 
 #: Column order of the table.
 COLUMNS = (
@@ -46,8 +46,13 @@ LEGEND = {
     "stopped": "whether the early-stopping rule fired within the run (else a lower bound)",
     "iterations_per_second": "steady rate, the compiling first step excluded",
     "seconds_to_convergence": "wall seconds up to the convergence step, compilation included",
+    "lam": "λ of the GA-NTK runs' NTK-GP (Algorithm 1)",
     "paper_iterations": "the paper's Table 9 iterations to convergence (V100, b = 64, n = 256), where known",
     "paper_iterations_per_second": "the paper's Table 9 iterations per second, where known",
+    "paper_seconds": "the paper's Table 9 seconds, where known (its CelebA row is cut off in our copy)",
+    "ratio_iterations": "ours / paper's iterations to convergence",
+    "ratio_iterations_per_second": "ours / paper's iterations per second (different devices: a CPU here, a V100 there)",
+    "ratio_seconds": "ours / paper's seconds to convergence",
 }
 
 

@@ -46,7 +46,7 @@ import numpy as np
 import optax
 import pandas as pd
 
-from gantk.baselines.early_stopping import DELTA, EarlyStopping
+from gantk.stopping import DELTA, EarlyStopping
 from gantk.baselines.losses import gradient_penalty, r1_penalty
 from gantk.baselines.methods import GANMethod, get_method
 from gantk.io import load_checkpoint, save_npz, save_run
