@@ -246,7 +246,9 @@ def subset_size_table_inputs(name):
 
 def reproduction_inputs(wildcards):
     """The configured tables among Tables 1, 2 and 9 (their CSVs), by name."""
-    inputs = {name: f"{TABLES[name]}.csv" for name in TABLES if config["tables"].get(name)}
+    inputs = {
+        name: f"{TABLES[name]}.csv" for name in TABLES if config["tables"].get(name)
+    }
     if (config.get("baselines") or {}).get("table9"):
         inputs["table9"] = "results/tables/table9.csv"
     if not inputs:
@@ -260,7 +262,11 @@ def reproduction_inputs(wildcards):
 def reproduction_target():
     """results/reproduction.md when the config makes any of Tables 1, 2 and 9."""
     configured = any(config["tables"].get(name) for name in TABLES)
-    return [REPRODUCTION] if configured or (config.get("baselines") or {}).get("table9") else []
+    return (
+        [REPRODUCTION]
+        if configured or (config.get("baselines") or {}).get("table9")
+        else []
+    )
 
 
 def all_targets():
