@@ -2,25 +2,47 @@
 # Every rule file includes nothing else; no rules live here.
 import re
 
+from snakemake.logging import logger
+
 from gantk.config import (
     Run,
     expand_runs,
-    figure_runs,
     methods_of_kind,
     run_kernels,
     run_settings,
     validate_config,
 )
+from gantk.targets import (
+    cannot_make,
+    figure_needs,
+    figure_runs,
+    left_out_line,
+    table_needs,
+    table_runs,
+    target_needs,
+)
 from gantk.data.checksums import DOWNLOADS
 from gantk.data.download import dataset_urls
 from gantk.metrics.fid_sets import fid_runs
 
-# Stops the workflow, before any job exists, with one line per problem naming the key.
+# Stops the workflow, before any job exists, with one line per problem naming the key;
+# fills in the runs that figures leave to the experiments (gantk.targets).
 validate_config(
     config,
     workflow.source_path("../schemas/config.schema.yaml"),
     source=", ".join(map(str, workflow.configfiles)) or None,
 )
+
+
+def log_left_out(needs):
+    """One log line per configured target that the experiments cannot make (not in `all`)."""
+    for target, (key, what) in needs.items():
+        logger.info(left_out_line(target, key, what))
+
+
+# Figures and tables whose runs are not in the experiments: name -> (config key, needs).
+LEFT_OUT = target_needs(config)
+log_left_out(LEFT_OUT)
 
 RUNS = expand_runs(config)
 SUBSETS = sorted({(r.dataset, r.n, r.seed) for r in RUNS})
@@ -149,13 +171,16 @@ def ga_ntk_methods():
 
 
 def figure_config(name):
-    """The settings of figure ``name``; a clear error if the config does not make it."""
+    """The settings of figure ``name``; a clear error if the config or its experiments do not make it."""
     fig = config["figures"].get(name)
     if not fig:
         raise ValueError(
             f"figure {name} is not configured: set config key 'figures.{name}' "
             f"(see config/config.yaml) to make {FIGURES[name]}"
         )
+    needs = figure_needs(config, name)
+    if needs:
+        raise ValueError(cannot_make(name, f"figures.{name}", needs))
     return fig
 
 
@@ -205,18 +230,14 @@ def subset_size_table_inputs(name):
     """
 
     def inputs(wildcards):
-        table = config["tables"].get(name)
-        if not table:
+        if not config["tables"].get(name):
             raise ValueError(
                 f"{name} is not configured: set config key 'tables.{name}' (see config/paper.yaml)"
             )
-        sizes = table["n"] if isinstance(table["n"], list) else [table["n"]]
-        images = {d for d, v in config["datasets"].items() if v["type"] == "images"}
-        runs = [r for r in RUNS if r.n in sizes and r.dataset in images]
-        if not runs:
-            raise ValueError(
-                f"config key 'tables.{name}.n': no experiment on images has runs with n in {sizes}"
-            )
+        needs = table_needs(config, name)
+        if needs:
+            raise ValueError(cannot_make(name, f"tables.{name}", needs))
+        runs = table_runs(config, name)
         return {
             "runs": [METRICS.format(**r._asdict()) for r in runs],
             "references": sorted(
@@ -229,12 +250,16 @@ def subset_size_table_inputs(name):
 
 
 def all_targets():
-    """The metrics table, every configured table and every configured figure."""
-    figures = [path for name, path in FIGURES.items() if config["figures"].get(name)]
+    """The metrics table, and every configured table and figure that the experiments make."""
+    figures = [
+        path
+        for name, path in FIGURES.items()
+        if config["figures"].get(name) and name not in LEFT_OUT
+    ]
     tables = [
         f"{TABLES[name]}.{ext}"
         for name in TABLES
-        if config["tables"].get(name)
+        if config["tables"].get(name) and name not in LEFT_OUT
         for ext in ("csv", "md")
     ]
     return [f"{TABLE}.csv", f"{TABLE}.md", *tables, *figures]
