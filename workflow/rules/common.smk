@@ -23,6 +23,8 @@ from gantk.targets import (
 )
 from gantk.data.checksums import DOWNLOADS
 from gantk.data.download import dataset_urls
+from gantk.data.folder import folder_fingerprint
+from gantk.data.registry import resolve_options, selection_files
 from gantk.metrics.fid_sets import fid_runs
 
 # Stops the workflow, before any job exists, with one line per problem naming the key;
@@ -105,18 +107,28 @@ def download_urls(wildcards):
     ]
 
 
-def dataset_files(wildcards):
-    """The published files a data set is read from, when it is a downloadable one.
+def dataset_files(wildcards, options=None):
+    """The files a data set's selection reads that its jobs track: an MNIST split's two
+    published files (a CIFAR-10 archive), a folder's list file (gantk.data.registry.selection_files).
 
-    They sit in the data set's ``root`` option; under data/{source}/ the download rule
-    fetches them, elsewhere they must already be there.
+    ``options`` override the data set's (an autoencoder's ``options``). Published files
+    under data/{source}/ are fetched by the download rule; elsewhere they must be there.
     """
     data = config["datasets"][wildcards.dataset]
-    root = data["options"].get("root")
-    if data["type"] != "images" or data["source"] not in DOWNLOADS or root is None:
+    if data["type"] != "images":
         return []
-    files, _ = DOWNLOADS[data["source"]]
-    return [f"{str(root).rstrip('/')}/{f.name}" for f in files]
+    return selection_files(data["source"], {**data["options"], **(options or {})})
+
+
+def dataset_fingerprint(wildcards, options=None):
+    """A digest of a folder data set's selected files (paths, sizes, times), None for other
+    sources; ``options`` override the data set's (gantk.data.folder.folder_fingerprint).
+    """
+    data = config["datasets"][wildcards.dataset]
+    if data["type"] != "images" or data["source"] != "folder":
+        return None
+    opts = resolve_options("folder", {**data["options"], **(options or {})})
+    return folder_fingerprint(opts["root"], opts["glob"], opts["list"])
 
 
 def run_of(wildcards):
@@ -141,9 +153,13 @@ def res(rule_name, key):
     return config["resources"][rule_name][key]
 
 
-def dataset_settings(wildcards):
-    """The config block of the job's data set."""
-    return config["datasets"][wildcards.dataset]
+def dataset_settings(wildcards, options=None):
+    """The config block of the job's data set (a job parameter). A folder's block also holds
+    its fingerprint, so that changing the folder's images reruns the jobs that read them.
+    """
+    data = config["datasets"][wildcards.dataset]
+    fingerprint = dataset_fingerprint(wildcards, options)
+    return data if fingerprint is None else {**data, "fingerprint": fingerprint}
 
 
 def reference_seed(wildcards):
