@@ -266,6 +266,10 @@ def test_a_folder_of_images_and_a_config_of_only_datasets_and_experiments_runs_a
                  "table9 is left out of 'all': it needs runs digits n=64 seed=0"):
         assert run.stdout.count(line) == 1, line
     assert not (cwd / "results/runs/digits").exists()
+    assert "Nothing to be done" in guarded(cwd, "all", "-n", "--configfile", "mine.yaml").stdout
+    write_pngs(cwd / "my images" / "new", 1)  # a new image changes the folder's fingerprint
+    again = guarded(cwd, "all", "-n", "--configfile", "mine.yaml")
+    assert job_counts(again.stdout).get("subsample") == 1, again.stdout[-4000:]
 
 
 def test_a_corrupt_image_in_the_folder_stops_the_run_naming_the_file(tmp_path):
