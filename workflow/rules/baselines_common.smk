@@ -121,7 +121,7 @@ def baseline_targets():
     """Table 9, Fig 9 and Figs 4/10 with every method, for those the config sets and the
     experiments make."""
     section = baselines_config()
-    made = {
+    configured = {
         "table9": bool(section.get("table9")),
         "fig9": bool(section.get("sensitivity")),
         **{
@@ -135,7 +135,7 @@ def baseline_targets():
     }
     return [
         path
-        for name, wanted in made.items()
+        for name, wanted in configured.items()
         if wanted and name not in BASELINE_LEFT_OUT
         for path in paths[name]
     ]
