@@ -200,7 +200,7 @@ def test_paper_config_resolves_the_full_dag(tmp_path):
         {r.dataset for r, kind in zip(runs, kinds) if kind == "ga_ntkg"}
     )
     assert counts["subsample"] == len({(r.dataset, r.n, r.seed) for r in runs})
-    assert counts["download"] == 5, "4 MNIST files and the CIFAR-10 archive"
+    assert counts["download"] == 3, "the 2 files of the MNIST train split and the CIFAR-10 archive"
     assert all(counts[f] == 1 for f in ("fig1", "fig3", "fig4", "fig6", "fig7", "fig10", "metrics_table", "all"))
     assert all(counts[f] == 1 for f in ("fig11", "fig20", "table2"))
     assert all(counts[f] == 1 for f in ("fig5", "gradient_norms", "fig17", "fig18", "fig19", "table1", "fid_extractor"))
