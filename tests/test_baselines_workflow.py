@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from gantk.baselines import METHODS, GANConfig
-from gantk.baselines.workflow import check_config
+from gantk.baselines.workflow import baseline_needs, check_config
 from gantk.config import ConfigError, Run, expand_runs, run_settings, validate_config
 
 CONFIG = {
@@ -33,8 +33,9 @@ CONFIG = {
 }
 
 
-def test_a_consistent_config_has_no_problems():
+def test_a_consistent_config_has_no_problems_and_makes_every_baseline_target():
     assert check_config(CONFIG) == []
+    assert baseline_needs(CONFIG) == {}
 
 
 def test_problems_name_their_config_keys():
@@ -46,7 +47,8 @@ def test_problems_name_their_config_keys():
     bad["baselines"]["sensitivity"]["grids"]["stylegan2"] = {"lr": [1e-3]}
     problems = "\n".join(check_config(bad))
     assert "'methods.style': StyleGAN2 makes images, but 'ring8' holds 2-D points" in problems
-    assert "'baselines.table9': run digits n=16 seed=0 ga_fntk is not in any experiment" in problems
+    assert "baselines.table9" not in problems, "runs outside the experiments leave Table 9 out, no error"
+    assert baseline_needs(bad)["table9"] == ("baselines.table9", "run digits n=16 seed=0 ga_fntk in the experiments")
     assert "'baselines.sensitivity.datasets': 'digits' is not a 2-D mixture" in problems
     assert "'baselines.sensitivity.grids.wgan_gp': setting(s) ['momentum'] are not allowed" in problems
     assert "'baselines.sensitivity.grids.stylegan2': 'stylegan2' is not a method for 2-D points" in problems

@@ -13,13 +13,13 @@ from gantk.config import (
     ConfigError,
     Run,
     expand_runs,
-    figure_runs,
     load_config,
     load_schema,
     run_settings,
     synth_kwargs,
     validate_config,
 )
+from gantk.targets import figure_needs, figure_runs, target_needs
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA_PATH = REPO / "workflow" / "schemas" / "config.schema.yaml"
@@ -147,10 +147,19 @@ def test_one_run_with_two_different_settings_is_rejected(default, schema):
     assert any("digits n=64 seed=0 ga_cntk appears in several experiments" in p for p in problems)
 
 
-def test_figure_showing_a_run_outside_the_experiments_is_rejected(default, schema):
-    default["figures"]["fig4"]["n"] = 512
-    (problem,) = problems_of(default, schema)
-    assert "'figures.fig4': run grid25 n=512 seed=0 ga_fntk is not in any experiment" in problem
+def test_figure_showing_a_run_outside_the_experiments_is_left_out_naming_the_run(default, schema):
+    default["figures"]["fig4"].update(dataset="grid25", n=512, seed=0, method="ga_fntk")
+    config = validate_config(default, schema)
+    assert figure_needs(config, "fig4") == "run grid25 n=512 seed=0 ga_fntk in the experiments"
+    assert target_needs(config) == {"fig4": ("figures.fig4", "run grid25 n=512 seed=0 ga_fntk in the experiments")}
+
+
+def test_figure_naming_an_undefined_method_or_dataset_is_rejected(default, schema):
+    default["figures"]["fig3"]["method"] = "ga_cntkk"
+    default["figures"]["fig1"]["rows"] = [{"dataset": "digitz", "n": 64, "seed": 0}]
+    problems = problems_of(default, schema)
+    assert any(p.startswith("config key 'figures.fig3.method': 'ga_cntkk' is not defined under 'methods'") for p in problems)
+    assert any(p.startswith("config key 'figures.fig1.rows[0].dataset': 'digitz' is not defined") for p in problems)
 
 
 def test_toy_figure_of_image_data_is_rejected(default, schema):

@@ -6,9 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from gantk.io import save_figure
 from gantk.plots import (
+    CROSSING_LABEL,
     MODE_RADIUS_STD,
     evenly_spaced,
     image_grid,
@@ -93,8 +95,7 @@ def test_learning_curve_marks_where_samples_pass_the_held_out_level():
     strips = [a for a in fig.axes if a.get_title().startswith("step")]
     assert [a.get_title() for a in strips] == ["step 0", "step 30", "step 70", "step 100"]
     first_above = int(along.loc[along["am_ssim"] > 0.8, "step"].iloc[0])
-    texts = [t.get_text() for a in fig.axes for t in a.texts]
-    assert f"closer to the training set than unseen images from step {first_above}" in texts
+    assert f"{CROSSING_LABEL} (from step {first_above})" in legend_texts(fig)
     twin = [a for a in fig.axes if a.get_ylabel().startswith("average max-SSIM")][0]
     np.testing.assert_allclose(twin.lines[0].get_ydata(), along["am_ssim"])
 
@@ -103,6 +104,39 @@ def test_learning_curve_without_a_reference_draws_no_level():
     curve, steps, snaps, along = learning_run()
     fig = learning_curve_figure(curve, steps, snaps, along, reference_am_ssim=None)
     assert not [t for a in fig.axes for t in a.texts]
+    assert not [t for t in legend_texts(fig) if CROSSING_LABEL in t]
+
+
+def legend_texts(fig) -> list[str]:
+    return [t.get_text() for a in fig.axes if a.get_legend() for t in a.get_legend().get_texts()]
+
+
+@pytest.mark.parametrize("steps", [300, 750, 1500])
+@pytest.mark.parametrize("crossing", [0.3, 0.97])
+def test_learning_curve_crossing_note_overlaps_no_tick_label_and_stays_in_the_figure(steps, crossing):
+    """The note of where samples pass the held-out level, early or late in runs of Fig 3's lengths."""
+    every = steps // 30
+    snap_steps = np.arange(0, steps + 1, every)
+    curve = pd.DataFrame({"step": np.arange(1, steps + 1), "loss": 16 + 14 * np.exp(-np.arange(steps) / (steps / 6))})
+    along = pd.DataFrame({"step": snap_steps, "am_ssim": np.minimum(0.2 + 0.46 * snap_steps / (crossing * steps), 0.97)})
+    snapshots = np.stack([constant_images(3, 8, 8) for _ in snap_steps])
+    fig = learning_curve_figure(curve, snap_steps, snapshots, along, reference_am_ssim=0.66)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    notes = [t for a in fig.axes for t in [*a.texts, *(a.get_legend().get_texts() if a.get_legend() else [])]]
+    notes = [t for t in notes if "closer to the training set" in t.get_text()]
+    assert len(notes) == 1, [t.get_text() for t in notes]
+    box = notes[0].get_window_extent(renderer)
+    ticks = [
+        label
+        for a in fig.axes
+        for label in [*a.get_xticklabels(), *a.get_yticklabels()]
+        if label.get_visible() and label.get_text()
+    ]
+    assert ticks, "no tick labels drawn"
+    overlapping = [t.get_text() for t in ticks if box.overlaps(t.get_window_extent(renderer))]
+    assert not overlapping, f"the note overlaps tick labels {overlapping}"
+    assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 and fig.bbox.y0 <= box.y0, "the note leaves the figure"
 
 
 def test_toy_figure_titles_carry_each_step_metrics():

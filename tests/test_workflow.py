@@ -1,10 +1,12 @@
 """The Snakemake workflow, run as a user runs it: the test config end to end, reruns, targets,
-config errors, the paper DAG, the report, lint and formatting.
+config errors, the paper DAG, a user's own folder of images and restricted configs, the
+report, lint and formatting.
 
 Every run happens in a temporary working directory whose ``config/`` links to the
-repository's, so the repository's ``results/`` is never touched. About 3 minutes on a
-2-core machine (2 min 45 s measured with other jobs sharing it), most of it the
-test-config run shared by the first tests and the kill-and-resume test.
+repository's, so the repository's ``results/`` is never touched. About 4 minutes on a
+2-core machine (2 min 45 s measured with other jobs sharing it before the folder tests,
+which add about 1 min 30 s), most of it the test-config run shared by the first tests,
+the kill-and-resume test and the folder run.
 
 No test here asserts how long anything takes: a shared CI machine is slower, not wrong.
 Every subprocess runs under a hang guard, a timeout at least 5x the time it takes on an
@@ -184,6 +186,17 @@ def test_unconfigured_figure_target_names_its_config_key(tmp_path):
     assert "figure fig6 is not configured: set config key 'figures.fig6'" in run.stdout
 
 
+def test_a_figure_whose_runs_are_not_in_the_experiments_asked_for_by_name_says_what_it_needs(tmp_path):
+    cwd = workdir(tmp_path / "w")
+    (cwd / "other.yaml").write_text("experiments:\n  - {dataset: digits, n: [12], seeds: [0], methods: [ga_cntk]}\n")
+    run = snakemake(cwd, "fig4", "-n", "--configfile", "config/test.yaml", "other.yaml")
+    assert run.returncode != 0
+    assert (
+        "config key 'figures.fig4': fig4 cannot be made: it needs run grid25 n=50 seed=0 ga_fntk in the experiments"
+        in run.stdout
+    ), run.stdout[-4000:]
+
+
 def test_paper_config_resolves_the_full_dag(tmp_path):
     run = snakemake(workdir(tmp_path / "w"), "all", "-n", "--configfile", "config/paper.yaml", timeout=PAPER_DRY_RUN_HANG_GUARD_S)
     assert run.returncode == 0, run.stdout[-6000:]
@@ -199,13 +212,138 @@ def test_paper_config_resolves_the_full_dag(tmp_path):
         {r.dataset for r, kind in zip(runs, kinds) if kind == "ga_ntkg"}
     )
     assert counts["subsample"] == len({(r.dataset, r.n, r.seed) for r in runs})
-    assert counts["download"] == 5, "4 MNIST files and the CIFAR-10 archive"
+    assert counts["download"] == 3, "the 2 files of the MNIST train split and the CIFAR-10 archive"
     assert all(counts[f] == 1 for f in ("fig1", "fig3", "fig4", "fig6", "fig7", "fig10", "metrics_table", "all"))
     assert all(counts[f] == 1 for f in ("fig11", "fig20", "table2"))
     assert all(counts[f] == 1 for f in ("fig5", "gradient_norms", "fig17", "fig18", "fig19", "table1", "fid_extractor"))
     scored = fid_runs(config)
     assert counts["fid"] == len(scored) and counts["fid_split_stats"] == len({r.dataset for r in scored})
     assert counts["synthesize_zset"] == sum(run_zsets(config, r) - 1 for r in scored)
+
+
+# --- a user's own config: only datasets and experiments, merged over the default ---------------
+
+#: A folder run's idle time on 2 cores is about 40 s (84 s measured with two other engineers'
+#: jobs sharing them); the subprocess timeout is only a hang guard, no speed requirement.
+FOLDER_HANG_GUARD_S = 600
+
+#: The README's folder recipe, with a few steps so that the test stays short.
+FOLDER_CONFIG = """\
+datasets:
+  mine: {type: images, source: folder, kernel: cntk_digits, options: {root: my images, size: 8, channels: 1}}
+experiments:
+  - dataset: mine
+    n: [16]
+    seeds: [0]
+    methods: [ga_cntk]
+    settings: {ga_cntk: {steps: 30, snapshot_every: 10, checkpoint_every: 10, log_every: 10}}
+"""
+
+
+def write_pngs(folder: Path, count: int) -> None:
+    """``count`` 12 × 10 RGB PNGs, each a blob at its own place, in two subfolders."""
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    yy, xx = np.mgrid[:12, :10]
+    for i in range(count):
+        blob = np.exp(-((yy - rng.uniform(3, 9)) ** 2 + (xx - rng.uniform(3, 7)) ** 2) / 6)
+        pixels = (np.stack([blob, blob[::-1], 1 - blob], axis=-1) * 255).astype(np.uint8)
+        path = folder / ("odd" if i % 2 else "even") / f"{i}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(pixels).save(path)
+
+
+def guarded(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    try:
+        return snakemake(cwd, *args, timeout=FOLDER_HANG_GUARD_S)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"hang guard: snakemake {' '.join(args)} had not finished after {FOLDER_HANG_GUARD_S} s")
+
+
+def test_a_folder_of_images_and_a_config_of_only_datasets_and_experiments_runs_all(tmp_path):
+    cwd = workdir(tmp_path / "w")
+    write_pngs(cwd / "my images", 40)
+    (cwd / "mine.yaml").write_text(FOLDER_CONFIG)
+    run = guarded(cwd, "all", "--cores", "2", "--configfile", "mine.yaml")
+    assert run.returncode == 0, run.stdout[-6000:]
+    for figure in ("fig1_samples.png", "fig3_learning_curve.png"):
+        assert (cwd / "results/figures" / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", figure
+    rows = [line.split(",") for line in (cwd / "results/tables/metrics.csv").read_text().splitlines()[1:]]
+    assert [r[:4] for r in rows] == [["mine", "16", "0", "real (held-out)"], ["mine", "16", "0", "ga_cntk"]]
+    subset = np.load(cwd / "results/data/mine/n16_s0.npz")
+    assert subset["images"].shape == (16, 8, 8, 1) and all(n.startswith(("odd/", "even/")) for n in subset["source_name"])
+    # The default's figures of other runs are left out, one line each, without nulling keys.
+    for line in ("fig4 is left out of 'all': it needs a GA-NTK run on the 25-mode mixture",
+                 "table9 is left out of 'all': it needs runs digits n=64 seed=0"):
+        assert run.stdout.count(line) == 1, line
+    assert not (cwd / "results/runs/digits").exists()
+    assert "Nothing to be done" in guarded(cwd, "all", "-n", "--configfile", "mine.yaml").stdout
+    write_pngs(cwd / "my images" / "new", 1)  # a new image changes the folder's fingerprint
+    again = guarded(cwd, "all", "-n", "--configfile", "mine.yaml")
+    assert job_counts(again.stdout).get("subsample") == 1, again.stdout[-4000:]
+
+
+def test_a_corrupt_image_in_the_folder_stops_the_run_naming_the_file(tmp_path):
+    cwd = workdir(tmp_path / "w")
+    write_pngs(cwd / "my images", 40)
+    whole = (cwd / "my images/odd/1.png").read_bytes()
+    (cwd / "my images/odd/broken.png").write_bytes(whole[: len(whole) // 2])
+    (cwd / "mine.yaml").write_text(FOLDER_CONFIG)
+    run = guarded(cwd, "all", "--cores", "2", "--configfile", "mine.yaml")
+    assert run.returncode != 0
+    assert "1 unreadable image file(s) in my images: odd/broken.png" in run.stdout, run.stdout[-4000:]
+    assert not list(cwd.glob("results/**/*.npz"))
+
+
+def test_a_folder_data_set_plans_the_autoencoder_generator_gan_and_fid_jobs(tmp_path):
+    cwd = workdir(tmp_path / "w")
+    write_pngs(cwd / "my images", 40)
+    (cwd / "mine.yaml").write_text(
+        FOLDER_CONFIG.replace("methods: [ga_cntk]", "methods: [ga_cntk, ga_cntkg, wgan_gp]").replace(
+            "log_every: 10}}", "log_every: 10}, ga_cntkg: {batch_size: 8}, wgan_gp: {batch_size: 8}}"
+        )
+        + "autoencoders:\n  mine: {architecture: digits}\nmetrics:\n  fid: {samples: 32}\n"
+    )
+    run = snakemake(cwd, "all", "-n", "--configfile", "mine.yaml")
+    assert run.returncode == 0, run.stdout[-4000:]
+    counts = job_counts(run.stdout)
+    for rule in ("autoencoder", "ga_cntkg", "train_gan", "fid_split_stats", "fid", "fig11"):
+        assert counts.get(rule, 0) >= 1, (rule, counts)
+    assert counts["synthesize_zset"] == 1, "32 samples of a 16-image GA-CNTK run: one extra Z set"
+
+
+def test_paper_config_restricted_to_one_experiment_plans_only_its_jobs(tmp_path):
+    cwd = workdir(tmp_path / "w")
+    (cwd / "one.yaml").write_text("experiments:\n  - {dataset: mnist, n: [64], seeds: [0], methods: [ga_cntk]}\n")
+    run = snakemake(cwd, "all", "-n", "--configfile", "config/paper.yaml", "one.yaml", timeout=PAPER_DRY_RUN_HANG_GUARD_S)
+    assert run.returncode == 0, run.stdout[-6000:]
+    counts = job_counts(run.stdout)
+    assert {r: counts[r] for r in ("subsample", "lambda_search", "synthesize", "run_metrics", "download")} == {
+        "subsample": 1, "lambda_search": 1, "synthesize": 1, "run_metrics": 1, "download": 2,
+    }
+    assert set(counts) <= {
+        "all", "download", "subsample", "lambda_search", "synthesize", "run_metrics", "reference_metrics",
+        "metrics_table", "table1", "synthesize_zset", "fid", "fid_extractor", "fid_split_stats", "fid_subset_stats",
+    }, counts
+    outputs = re.findall(r"^    output: (.*)$", run.stdout, re.MULTILINE)
+    assert all(
+        "mnist/n64_s0" in o or o.startswith(("data/mnist/train-", "results/tables/", "results/fid/")) for o in outputs
+    ), outputs
+    assert "fig3 is left out of 'all': it needs run mnist n=256 seed=0 ga_cntk in the experiments" in run.stdout
+
+
+def test_mnist_test_split_plans_no_download_of_the_train_files(tmp_path):
+    cwd = workdir(tmp_path / "w")
+    (cwd / "test_split.yaml").write_text(
+        "datasets:\n  mnist_test: {type: images, source: mnist, kernel: cntk_mnist, options: {root: data/mnist, split: test}}\n"
+        "experiments:\n  - {dataset: mnist_test, n: [64], seeds: [0], methods: [ga_cntk]}\n"
+    )
+    run = snakemake(cwd, "all", "-n", "--configfile", "test_split.yaml")
+    assert run.returncode == 0, run.stdout[-4000:]
+    downloads = re.findall(r"^    output: (data/mnist/\S+)$", run.stdout, re.MULTILINE)
+    assert sorted(downloads) == ["data/mnist/t10k-images-idx3-ubyte.gz", "data/mnist/t10k-labels-idx1-ubyte.gz"]
+    assert "train-images" not in run.stdout and "train-labels" not in run.stdout
 
 
 def test_bad_config_stops_before_any_job_naming_key_and_allowed_values(tmp_path):

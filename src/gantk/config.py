@@ -4,8 +4,9 @@ A config (``config/config.yaml``, ``config/paper.yaml``, ``config/test.yaml``) n
 data sets, GA-NTK methods and experiments; the runs of the workflow are the union over
 experiments of dataset × n × seed × method. :func:`validate_config` checks a config
 against ``workflow/schemas/config.schema.yaml`` *and* across sections (an experiment's
-method must exist, a figure must show a run that exists, a toy data set needs a kernel
-for 2-D points, ...), fills in the schema's defaults, and raises :class:`ConfigError`
+method must exist, a figure must name data sets and methods that exist, a toy data set
+needs a kernel for 2-D points, ...), fills in the schema's defaults and the runs that
+figures leave to the experiments (:mod:`gantk.targets`), and raises :class:`ConfigError`
 listing every problem, each naming its key and the allowed values, e.g.::
 
     config key 'methods.ga_cntk.optimizer': 'sgd' is not allowed; allowed values: 'gd', 'adam'
@@ -146,21 +147,6 @@ def synth_kwargs(settings: Mapping) -> dict:
 def methods_of_kind(config: Mapping, kind: str) -> list[str]:
     """Names of the methods whose ``kind`` is ``kind`` (e.g. ``"ga_ntk"``)."""
     return [name for name, m in config["methods"].items() if m.get("kind", "ga_ntk") == kind]
-
-
-def figure_runs(config: Mapping, name: str) -> list[Run]:
-    """The runs figure ``name`` shows (empty if it is not configured)."""
-    fig = config.get("figures", {}).get(name)
-    if not fig:
-        return []
-    if "rows" in fig:
-        return [Run(r["dataset"], r["n"], r["seed"], m) for r in fig["rows"] for m in fig["methods"]]
-    if "method" not in fig:  # fig5: an experiment on a data subset, not a run
-        return []
-    runs = [Run(fig["dataset"], fig["n"], fig["seed"], fig["method"])]
-    if fig.get("compare"):
-        runs.append(Run(fig["dataset"], fig["n"], fig["seed"], fig["compare"]))
-    return runs
 
 
 # --------------------------------------------------------------------------------------
@@ -318,9 +304,12 @@ def _cross_check(config: Mapping) -> list[str]:
                 )
     if problems:
         return problems
+    from gantk.targets import check_figures, resolve_figures
+
     problems += _check_runs(config)
     problems += _check_generators(config)
-    problems += _check_figures(config)
+    resolve_figures(config)
+    problems += check_figures(config)
     return problems
 
 
@@ -439,71 +428,6 @@ def _check_generators(config: Mapping) -> list[str]:
     return problems
 
 
-_FIGURE_TYPES = {
-    "fig1": "images",
-    "fig6": "images",
-    "fig3": "images",
-    "fig7": "images",
-    "fig4": "toy",
-    "fig10": "toy",
-    "fig11": "images",
-    "fig20": "images",
-    "fig17": "images",
-    "fig18": "images",
-    "fig19": "images",
-}
-
-
-def _check_figures(config: Mapping) -> list[str]:
-    problems: list[str] = []
-    runs = set(expand_runs(config))
-    for name, fig in config.get("figures", {}).items():
-        if not fig:
-            continue
-        for run in figure_runs(config, name):
-            if run not in runs:
-                problems.append(
-                    f"config key 'figures.{name}': run {run.dataset} n={run.n} seed={run.seed} {run.method} "
-                    "is not in any experiment; add it to 'experiments' or show another run"
-                )
-            elif config["datasets"][run.dataset]["type"] != _FIGURE_TYPES[name]:
-                problems.append(
-                    f"config key 'figures.{name}': {name} shows {_FIGURE_TYPES[name]} data, "
-                    f"but {run.dataset!r} is of type {config['datasets'][run.dataset]['type']!r}"
-                )
-    for name in ("fig11", "fig20"):
-        fig = config.get("figures", {}).get(name)
-        run = Run(fig["dataset"], fig["n"], fig["seed"], fig["method"]) if fig else None
-        if run is None or run not in runs:
-            continue
-        if config["methods"][run.method].get("kind", "ga_ntk") != "ga_ntkg":
-            problems.append(
-                f"config key 'figures.{name}.method': {run.method!r} is not a GA-CNTKg method (kind ga_ntkg)"
-            )
-        elif name == "fig20" and run_settings(config, run).get("latent_dim") != 2:
-            problems.append(
-                f"config key 'figures.fig20.method': {run.method!r} has latent_dim "
-                f"{run_settings(config, run).get('latent_dim', 64)}; the latent grid needs latent_dim 2"
-            )
-    fig5 = config.get("figures", {}).get("fig5")
-    if fig5:
-        data = config["datasets"].get(fig5["dataset"])
-        if data is None or data["type"] != "images":
-            problems.append(
-                f"config key 'figures.fig5.dataset': {fig5['dataset']!r} is not an image data set under 'datasets'; "
-                f"image data sets: {_show(n for n, d in config['datasets'].items() if d['type'] == 'images')}"
-            )
-    fig7 = config.get("figures", {}).get("fig7")
-    if fig7 and Run(fig7["dataset"], fig7["n"], fig7["seed"], fig7["method"]) in runs:
-        b = run_settings(config, Run(fig7["dataset"], fig7["n"], fig7["seed"], fig7["method"])).get("batch_size")
-        if b != 1:
-            problems.append(
-                f"config key 'figures.fig7.method': {fig7['method']!r} has batch_size {b}; "
-                "the mean-image figure shows a batch_size 1 run"
-            )
-    return problems
-
-
 __all__ = [
     "ConfigError",
     "DATASET_KERNEL",
@@ -511,7 +435,6 @@ __all__ = [
     "Run",
     "VECTOR_KERNELS",
     "expand_runs",
-    "figure_runs",
     "load_config",
     "load_schema",
     "methods_of_kind",

@@ -32,6 +32,10 @@ from matplotlib.patches import Circle
 #: high-quality radius of :func:`gantk.metrics.mode_coverage`).
 MODE_RADIUS_STD = 3.0
 
+#: Fig 3's legend entry for the steps whose samples are closer to the training set
+#: than held-out real images are (AM-SSIM above the held-out level).
+CROSSING_LABEL = "closer to the training set than unseen images"
+
 
 def image_grid(
     images: Float[np.ndarray, "n h w c"],
@@ -151,7 +155,9 @@ def learning_curve_figure(
       along_run: columns ``step`` and ``am_ssim``: the average over Z's images of the max
         SSIM to the training set, at each snapshot.
       reference_am_ssim: the same for held-out real images (drawn as a level: above it,
-        samples resemble the training set more than unseen real images do: copies).
+        samples resemble the training set more than unseen real images do: copies). The
+        steps from the first one above it are shaded, and the legend below the axes names
+        that step (:data:`CROSSING_LABEL`).
       selected: (step, rule name) of the stopping rule's choice, drawn as a vertical line.
       strip: snapshots shown (evenly spaced, first and last included).
       images: images of each snapshot shown (the first ones of Z).
@@ -184,14 +190,16 @@ def learning_curve_figure(
         twin.axhline(reference_am_ssim, color="C2", ls="--", lw=1.2, label="AM-SSIM of held-out real images")
         above = along_run.loc[along_run["am_ssim"] > reference_am_ssim, "step"]
         if len(above):
-            twin.axvspan(float(above.iloc[0]), float(along_run["step"].max()), color="C3", alpha=0.06, lw=0)
-            twin.annotate(
-                f"closer to the training set than unseen images from step {int(above.iloc[0])}",
-                xy=(float(above.iloc[0]), reference_am_ssim),
-                xytext=(4, -14),
-                textcoords="offset points",
-                fontsize=8,
+            # Named in the legend below the axes, not beside the crossing: there a late
+            # crossing's text ran into the right axis' tick labels.
+            first = int(above.iloc[0])
+            twin.axvspan(
+                float(first),
+                float(along_run["step"].max()),
                 color="C3",
+                alpha=0.12,
+                lw=0,
+                label=f"{CROSSING_LABEL} (from step {first})",
             )
     twin.set_ylabel("average max-SSIM to the training set", color="C3")
     twin.tick_params(axis="y", labelcolor="C3")
@@ -202,7 +210,7 @@ def learning_curve_figure(
         [line.get_label() for line in lines],
         loc="upper center",
         bbox_to_anchor=(0.5, -0.13),
-        ncol=3,
+        ncol=2,
         fontsize=8,
         frameon=False,
     )

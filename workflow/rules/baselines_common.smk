@@ -6,7 +6,13 @@
 # table treat it like any other. A killed job resumes from its checkpoint (under
 # results/checkpoints/, removed once the run is saved). Needs the config section
 # `baselines` (table9, sensitivity, toy_figures) and resources.train_gan / .sensitivity_grid.
-from gantk.baselines.workflow import check_config as check_baselines_config
+from gantk.baselines.workflow import (
+    baseline_needs,
+    check_config as check_baselines_config,
+    sensitivity_subsets,
+    table9_runs as configured_table9_runs,
+    toy_figure_runs,
+)
 from gantk.config import ConfigError
 
 # Cross-section checks of the GAN parts, before any job exists (one line per problem).
@@ -15,6 +21,10 @@ if _baseline_problems:
     raise ConfigError(
         _baseline_problems, ", ".join(map(str, workflow.configfiles)) or None
     )
+
+# Baseline targets whose runs are not in the experiments: name -> (config key, needs).
+BASELINE_LEFT_OUT = baseline_needs(config)
+log_left_out(BASELINE_LEFT_OUT)
 
 SENSITIVITY = "results/sensitivity/{dataset}/n{n}_s{seed}/{tuned}.csv"
 BASELINE_FIGURES = {
@@ -40,25 +50,24 @@ def gan_run_settings(wildcards):
     return run_settings(config, run_of(wildcards))
 
 
-def baseline_section(key):
-    """A sub-section of `baselines`; a clear error if the config does not set it."""
+def baseline_section(key, target=None):
+    """A sub-section of `baselines`; a clear error if the config does not set it, or if the
+    experiments lack what ``target`` (a name of BASELINE_LEFT_OUT) needs."""
     section = baselines_config().get(key)
     if not section:
         raise ValueError(
             f"config key 'baselines.{key}' is not set: add it (see config/config.yaml) "
             "to make this target"
         )
+    if target in BASELINE_LEFT_OUT:
+        raise ValueError(cannot_make(target, *BASELINE_LEFT_OUT[target]))
     return section
 
 
 def table9_runs():
     """Every run of Table 9: its subsets × its methods."""
-    t9 = baseline_section("table9")
-    return [
-        Run(s["dataset"], s["n"], s["seed"], m)
-        for s in t9["runs"]
-        for m in t9["methods"]
-    ]
+    baseline_section("table9", "table9")
+    return configured_table9_runs(config)
 
 
 def table9_inputs(wildcards):
@@ -71,26 +80,20 @@ def table9_inputs(wildcards):
 
 def sensitivity_files():
     """One grid-search table per (mixture, method) of Fig 9."""
-    sens = baseline_section("sensitivity")
+    sens = baseline_section("sensitivity", "fig9")
     return [
-        SENSITIVITY.format(dataset=d, n=sens["n"], seed=sens["seed"], tuned=m)
-        for d in sens["datasets"]
+        SENSITIVITY.format(dataset=d, n=n, seed=s, tuned=m)
+        for d, n, s in sensitivity_subsets(config)
         for m in sens["methods"]
     ]
 
 
 def sensitivity_inputs(wildcards):
-    sens = baseline_section("sensitivity")
+    subsets = sensitivity_subsets(config)
     return {
         "results": sensitivity_files(),
-        "data": [
-            DATA.format(dataset=d, n=sens["n"], seed=sens["seed"])
-            for d in sens["datasets"]
-        ],
-        "heldout": [
-            HELDOUT.format(dataset=d, n=sens["n"], seed=sens["seed"])
-            for d in sens["datasets"]
-        ],
+        "data": [DATA.format(dataset=d, n=n, seed=s) for d, n, s in subsets],
+        "heldout": [HELDOUT.format(dataset=d, n=n, seed=s) for d, n, s in subsets],
     }
 
 
@@ -102,7 +105,9 @@ def toy_methods_inputs(name):
                 f"config key 'baselines.toy_figures.{name}' is not set: add it to make "
                 f"{BASELINE_FIGURES[name]}"
             )
-        runs = [Run(fig["dataset"], fig["n"], fig["seed"], m) for m in fig["methods"]]
+        if name in BASELINE_LEFT_OUT:
+            raise ValueError(cannot_make(name, *BASELINE_LEFT_OUT[name]))
+        runs = toy_figure_runs(config, name)
         return {
             "samples": [run_files(r, "samples.npz") for r in runs],
             "metrics": [METRICS.format(**r._asdict()) for r in runs],
@@ -113,14 +118,24 @@ def toy_methods_inputs(name):
 
 
 def baseline_targets():
-    """Table 9, Fig 9 and Figs 4/10 with every method, for those the config sets."""
+    """Table 9, Fig 9 and Figs 4/10 with every method, for those the config sets and the
+    experiments make."""
     section = baselines_config()
-    targets = []
-    if section.get("table9"):
-        targets += [f"{TABLE9}.csv", f"{TABLE9}.md"]
-    if section.get("sensitivity"):
-        targets.append(BASELINE_FIGURES["fig9"])
-    for name in ("fig4_methods", "fig10_methods"):
-        if (section.get("toy_figures") or {}).get(name):
-            targets.append(BASELINE_FIGURES[name])
-    return targets
+    configured = {
+        "table9": bool(section.get("table9")),
+        "fig9": bool(section.get("sensitivity")),
+        **{
+            name: bool((section.get("toy_figures") or {}).get(name))
+            for name in ("fig4_methods", "fig10_methods")
+        },
+    }
+    paths = {
+        "table9": [f"{TABLE9}.csv", f"{TABLE9}.md"],
+        **{k: [v] for k, v in BASELINE_FIGURES.items()},
+    }
+    return [
+        path
+        for name, wanted in configured.items()
+        if wanted and name not in BASELINE_LEFT_OUT
+        for path in paths[name]
+    ]

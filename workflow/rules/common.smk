@@ -2,25 +2,49 @@
 # Every rule file includes nothing else; no rules live here.
 import re
 
+from snakemake.logging import logger
+
 from gantk.config import (
     Run,
     expand_runs,
-    figure_runs,
     methods_of_kind,
     run_kernels,
     run_settings,
     validate_config,
 )
+from gantk.targets import (
+    cannot_make,
+    figure_needs,
+    figure_runs,
+    left_out_line,
+    table_needs,
+    table_runs,
+    target_needs,
+)
 from gantk.data.checksums import DOWNLOADS
 from gantk.data.download import dataset_urls
+from gantk.data.folder import folder_fingerprint
+from gantk.data.registry import resolve_options, selection_files
 from gantk.metrics.fid_sets import fid_runs
 
-# Stops the workflow, before any job exists, with one line per problem naming the key.
+# Stops the workflow, before any job exists, with one line per problem naming the key;
+# fills in the runs that figures leave to the experiments (gantk.targets).
 validate_config(
     config,
     workflow.source_path("../schemas/config.schema.yaml"),
     source=", ".join(map(str, workflow.configfiles)) or None,
 )
+
+
+def log_left_out(needs):
+    """One log line per configured target that the experiments cannot make (not in `all`)."""
+    for target, (key, what) in needs.items():
+        logger.info(left_out_line(target, key, what))
+
+
+# Figures and tables whose runs are not in the experiments: name -> (config key, needs).
+LEFT_OUT = target_needs(config)
+log_left_out(LEFT_OUT)
 
 RUNS = expand_runs(config)
 SUBSETS = sorted({(r.dataset, r.n, r.seed) for r in RUNS})
@@ -84,18 +108,28 @@ def download_urls(wildcards):
     ]
 
 
-def dataset_files(wildcards):
-    """The published files a data set is read from, when it is a downloadable one.
+def dataset_files(wildcards, options=None):
+    """The files a data set's selection reads that its jobs track: an MNIST split's two
+    published files (a CIFAR-10 archive), a folder's list file (gantk.data.registry.selection_files).
 
-    They sit in the data set's ``root`` option; under data/{source}/ the download rule
-    fetches them, elsewhere they must already be there.
+    ``options`` override the data set's (an autoencoder's ``options``). Published files
+    under data/{source}/ are fetched by the download rule; elsewhere they must be there.
     """
     data = config["datasets"][wildcards.dataset]
-    root = data["options"].get("root")
-    if data["type"] != "images" or data["source"] not in DOWNLOADS or root is None:
+    if data["type"] != "images":
         return []
-    files, _ = DOWNLOADS[data["source"]]
-    return [f"{str(root).rstrip('/')}/{f.name}" for f in files]
+    return selection_files(data["source"], {**data["options"], **(options or {})})
+
+
+def dataset_fingerprint(wildcards, options=None):
+    """A digest of a folder data set's selected files (paths, sizes, times), None for other
+    sources; ``options`` override the data set's (gantk.data.folder.folder_fingerprint).
+    """
+    data = config["datasets"][wildcards.dataset]
+    if data["type"] != "images" or data["source"] != "folder":
+        return None
+    opts = resolve_options("folder", {**data["options"], **(options or {})})
+    return folder_fingerprint(opts["root"], opts["glob"], opts["list"])
 
 
 def run_of(wildcards):
@@ -120,9 +154,13 @@ def res(rule_name, key):
     return config["resources"][rule_name][key]
 
 
-def dataset_settings(wildcards):
-    """The config block of the job's data set."""
-    return config["datasets"][wildcards.dataset]
+def dataset_settings(wildcards, options=None):
+    """The config block of the job's data set (a job parameter). A folder's block also holds
+    its fingerprint, so that changing the folder's images reruns the jobs that read them.
+    """
+    data = config["datasets"][wildcards.dataset]
+    fingerprint = dataset_fingerprint(wildcards, options)
+    return data if fingerprint is None else {**data, "fingerprint": fingerprint}
 
 
 def reference_seed(wildcards):
@@ -165,13 +203,16 @@ def ga_ntk_methods():
 
 
 def figure_config(name):
-    """The settings of figure ``name``; a clear error if the config does not make it."""
+    """The settings of figure ``name``; a clear error if the config or its experiments do not make it."""
     fig = config["figures"].get(name)
     if not fig:
         raise ValueError(
             f"figure {name} is not configured: set config key 'figures.{name}' "
             f"(see config/config.yaml) to make {FIGURES[name]}"
         )
+    needs = figure_needs(config, name)
+    if needs:
+        raise ValueError(cannot_make(name, f"figures.{name}", needs))
     return fig
 
 
@@ -221,18 +262,14 @@ def subset_size_table_inputs(name):
     """
 
     def inputs(wildcards):
-        table = config["tables"].get(name)
-        if not table:
+        if not config["tables"].get(name):
             raise ValueError(
                 f"{name} is not configured: set config key 'tables.{name}' (see config/paper.yaml)"
             )
-        sizes = table["n"] if isinstance(table["n"], list) else [table["n"]]
-        images = {d for d, v in config["datasets"].items() if v["type"] == "images"}
-        runs = [r for r in RUNS if r.n in sizes and r.dataset in images]
-        if not runs:
-            raise ValueError(
-                f"config key 'tables.{name}.n': no experiment on images has runs with n in {sizes}"
-            )
+        needs = table_needs(config, name)
+        if needs:
+            raise ValueError(cannot_make(name, f"tables.{name}", needs))
+        runs = table_runs(config, name)
         return {
             "runs": [METRICS.format(**r._asdict()) for r in runs],
             "references": sorted(
@@ -270,12 +307,16 @@ def reproduction_target():
 
 
 def all_targets():
-    """The metrics table, every configured table and every configured figure."""
-    figures = [path for name, path in FIGURES.items() if config["figures"].get(name)]
+    """The metrics table, and every configured table and figure that the experiments make."""
+    figures = [
+        path
+        for name, path in FIGURES.items()
+        if config["figures"].get(name) and name not in LEFT_OUT
+    ]
     tables = [
         f"{TABLES[name]}.{ext}"
         for name in TABLES
-        if config["tables"].get(name)
+        if config["tables"].get(name) and name not in LEFT_OUT
         for ext in ("csv", "md")
     ]
     return [f"{TABLE}.csv", f"{TABLE}.md", *tables, *figures]

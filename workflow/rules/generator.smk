@@ -26,7 +26,7 @@ rule autoencoder:
         gpu=res("autoencoder", "gpu"),
     params:
         settings=lambda wildcards: autoencoder_settings(wildcards.dataset),
-        dataset=dataset_settings,
+        dataset=autoencoder_dataset,
     script:
         "../scripts/autoencoder.py"
 

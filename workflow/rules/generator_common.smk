@@ -53,7 +53,8 @@ def run_autoencoder(wildcards):
 def autoencoder_training_data(wildcards):
     """The images an autoencoder learns from: the data set's files, or the run's subset."""
     if wildcards.ae_scope == "split":
-        return {"files": dataset_files(wildcards)}
+        options = autoencoder_settings(wildcards.dataset).get("options")
+        return {"files": dataset_files(wildcards, options)}
     n, seed = re.fullmatch(r"n(\d+)_s(\d+)", wildcards.ae_scope).groups()
     return {"data": DATA.format(dataset=wildcards.dataset, n=n, seed=seed)}
 
@@ -71,6 +72,16 @@ def code_lambda_input(wildcards):
         kernel=kernels[0],
         n=wildcards.n,
         seed=wildcards.seed,
+    )
+
+
+def autoencoder_dataset(wildcards):
+    """The data set block of an autoencoder job (with a folder's fingerprint under the
+    autoencoder's ``options`` for `train_on: split`)."""
+    if wildcards.ae_scope != "split":
+        return dataset_settings(wildcards)
+    return dataset_settings(
+        wildcards, autoencoder_settings(wildcards.dataset).get("options")
     )
 
 

@@ -2,7 +2,7 @@
 
 Real data: :func:`download_dataset` fetches MNIST and CIFAR-10 (mirrors, SHA-256 checked);
 ``load_mnist``, ``load_cifar10``, ``load_celeba``, ``load_celeba_hq`` and ``load_imagenet_class``
-read the official layouts; :func:`load_dataset` and :func:`make_subsample` dispatch on a dataset
+read the official layouts; :func:`folder_selection` reads any folder of your own images; :func:`load_dataset` and :func:`make_subsample` dispatch on a dataset
 name and its config options (:data:`DATASETS`).
 
 Most names are re-exported lazily (PEP 562): a submodule is imported when one of its names is
@@ -44,6 +44,11 @@ _EXPORTS: dict[str, str] = {
     "imagenet_class_selection": "gantk.data.imagenet",
     "imagenet_wnid": "gantk.data.imagenet",
     "load_imagenet_class": "gantk.data.imagenet",
+    # any folder of images
+    "check_images": "gantk.data.folder",
+    "folder_files": "gantk.data.folder",
+    "folder_fingerprint": "gantk.data.folder",
+    "folder_selection": "gantk.data.folder",
     # dispatch on dataset names
     "DATASETS": "gantk.data.registry",
     "DatasetInfo": "gantk.data.registry",
@@ -53,6 +58,7 @@ _EXPORTS: dict[str, str] = {
     "load_dataset": "gantk.data.registry",
     "make_subsample": "gantk.data.registry",
     "resolve_options": "gantk.data.registry",
+    "selection_files": "gantk.data.registry",
 }
 
 # Imported eagerly: the function ``subsample`` shares its name with its module, and binding it here,
@@ -106,6 +112,7 @@ if TYPE_CHECKING:
     )
     from gantk.data.cifar10 import CIFAR10_CLASSES, cifar10_selection, load_cifar10, read_cifar10_archive
     from gantk.data.download import ChecksumError, DownloadError, download_dataset, fetch
+    from gantk.data.folder import check_images, folder_files, folder_fingerprint, folder_selection
     from gantk.data.imagenet import imagenet_class_selection, imagenet_wnid, load_imagenet_class
     from gantk.data.mnist import load_mnist, load_mnist_labels, mnist_selection, read_idx
     from gantk.data.registry import (
@@ -117,5 +124,6 @@ if TYPE_CHECKING:
         load_dataset,
         make_subsample,
         resolve_options,
+        selection_files,
     )
     from gantk.data.toy import mixture_modes, sample_mixture

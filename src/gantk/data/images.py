@@ -1,4 +1,4 @@
-"""Decode image files into square float32 RGB arrays: centre crop, then antialiased resize.
+"""Decode image files into square float32 RGB or grey arrays: centre crop, then antialiased resize.
 
 Resizing uses Pillow's LANCZOS filter (a windowed sinc whose support grows with the reduction
 factor, so downscaling is antialiased; the filter StyleGAN's dataset tool uses). Pillow resizes the
@@ -19,54 +19,73 @@ from jaxtyping import Float
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
 
 
+#: Pillow modes of the decoded images, by channel count: grey or RGB.
+_MODES = {1: "L", 3: "RGB"}
+
+
 def read_square_image(
-    path: str | os.PathLike, size: int, *, crop: int | None = None
-) -> Float[np.ndarray, "size size 3"]:
-    """Decode one image as RGB, crop a centred square, resize it to ``size × size``.
+    path: str | os.PathLike,
+    size: int,
+    *,
+    crop: int | None = None,
+    channels: int = 3,
+    exif_transpose: bool = False,
+) -> Float[np.ndarray, "size size c"]:
+    """Decode one image, crop a centred square, resize it to ``size × size``.
 
     Args:
-        path: an image file Pillow can decode (JPEG, PNG, ...); grey, palette and CMYK images are
-            converted to RGB.
+        path: an image file Pillow can decode (JPEG, PNG, WebP, ...); palette, CMYK and
+            alpha images are converted (alpha is dropped).
         size: output height and width in pixels.
         crop: side of the centred square to crop first, in source pixels; None crops the largest
             centred square (side = min(height, width)). The crop's top-left corner is at
             ``((H − crop) // 2, (W − crop) // 2)``.
+        channels: 3 for RGB, 1 for grey (Pillow's ``L``: 0.299 R + 0.587 G + 0.114 B).
+        exif_transpose: turn the image upright by its EXIF orientation first (camera photos).
 
     Returns:
-        float32 (size, size, 3), channels in RGB order, values in [0, 1].
+        float32 (size, size, channels), RGB order for 3 channels, values in [0, 1].
 
     Raises:
         ValueError: naming the file, if it cannot be decoded or is smaller than ``crop``.
     """
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
+    if channels not in _MODES:
+        raise ValueError(f"channels must be 1 (grey) or 3 (RGB), got {channels!r}")
     path = Path(path)
     try:
         with Image.open(path) as image:
             image.load()
-            rgb = image.convert("RGB")
+            upright = ImageOps.exif_transpose(image) if exif_transpose else image
+            decoded = upright.convert(_MODES[channels])
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValueError(f"{path}: cannot decode image ({exc})") from exc
-    width, height = rgb.size
+    width, height = decoded.size
     side = min(width, height) if crop is None else int(crop)
     if not 1 <= side <= min(width, height):
         raise ValueError(f"{path}: cannot crop a {side}-pixel square from a {width}×{height} image")
     left, top = (width - side) // 2, (height - side) // 2
-    square = rgb.crop((left, top, left + side, top + side))
+    square = decoded.crop((left, top, left + side, top + side))
     if side != size:
         square = square.resize((size, size), Image.Resampling.LANCZOS)
-    return np.asarray(square, dtype=np.float32) / 255.0
+    return np.asarray(square, dtype=np.float32).reshape(size, size, channels) / 255.0
 
 
 def read_square_images(
-    paths: Sequence[str | os.PathLike], size: int, *, crop: int | None = None
-) -> Float[np.ndarray, "n size size 3"]:
-    """:func:`read_square_image` for each path, stacked into float32 (n, size, size, 3)."""
+    paths: Sequence[str | os.PathLike],
+    size: int,
+    *,
+    crop: int | None = None,
+    channels: int = 3,
+    exif_transpose: bool = False,
+) -> Float[np.ndarray, "n size size c"]:
+    """:func:`read_square_image` for each path, stacked into float32 (n, size, size, channels)."""
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
         raise ValueError(f"image size must be a positive integer, got {size!r}")
-    out = np.empty((len(paths), size, size, 3), dtype=np.float32)
+    out = np.empty((len(paths), size, size, channels), dtype=np.float32)
     for i, path in enumerate(paths):
-        out[i] = read_square_image(path, size, crop=crop)
+        out[i] = read_square_image(path, size, crop=crop, channels=channels, exif_transpose=exif_transpose)
     return out
 
 

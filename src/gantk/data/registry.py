@@ -7,8 +7,10 @@ The workflow names a dataset and passes its config block as ``options``::
 
 Real datasets need ``root``; ``mnist`` and ``cifar10`` are fetched into it by
 ``python -m gantk.data.download``, the others must be put there by hand (``DATASETS[name].expected``
-says which files, ``.source`` where to get them). ``lfw_faces`` and ``digits`` ship with
-scikit-image / scikit-learn and take no options.
+says which files, ``.source`` where to get them). ``folder`` is any folder of your own PNG, JPEG
+or WebP images (:mod:`gantk.data.folder`). ``lfw_faces`` and ``digits`` ship with
+scikit-image / scikit-learn and take no options. :func:`selection_files` names the files a
+selection reads that the workflow tracks (only its split's files, for MNIST).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from gantk.data.celeba import (
     celeba_selection,
 )
 from gantk.data.cifar10 import CIFAR10_ARCHIVE, CIFAR10_SOURCE, cifar10_selection
+from gantk.data.folder import FOLDER_EXPECTED, FOLDER_SOURCE, folder_selection
 from gantk.data.imagenet import IMAGENET_EXPECTED, IMAGENET_SOURCE, imagenet_class_selection
 from gantk.data.mnist import MNIST_FILES, MNIST_SOURCE, mnist_selection
 from gantk.data.subsample import Selection, Subsample, subsample_indices, write_subsample
@@ -49,6 +52,8 @@ class DatasetInfo:
         source: where the data comes from.
         expected: which files must be under ``root``.
         select: maps the resolved options (without download-only ones) to a Selection.
+        files: maps the same options to the files of ``root`` that the selection reads and the
+            workflow tracks as job inputs (a split's published files; a folder's list file).
     """
 
     name: str
@@ -59,6 +64,7 @@ class DatasetInfo:
     source: str
     expected: str
     select: Callable[..., Selection] = field(repr=False)
+    files: Callable[..., tuple[str, ...]] = field(repr=False, default=lambda **options: ())
 
 
 #: Options the download step reads; the loaders ignore them.
@@ -90,6 +96,7 @@ DATASETS: dict[str, DatasetInfo] = {
         source=MNIST_SOURCE,
         expected="Expected in root: " + ", ".join(name for pair in MNIST_FILES.values() for name in pair) + ".",
         select=lambda root, split, digits: mnist_selection(root, split, digits),
+        files=lambda root, split, **rest: _in_root(root, MNIST_FILES[split]),
     ),
     "cifar10": DatasetInfo(
         name="cifar10",
@@ -100,6 +107,7 @@ DATASETS: dict[str, DatasetInfo] = {
         source=CIFAR10_SOURCE,
         expected=f"Expected in root: {CIFAR10_ARCHIVE}.",
         select=lambda root, split, label: cifar10_selection(root, split, label),
+        files=lambda root, **rest: _in_root(root, (CIFAR10_ARCHIVE,)),
     ),
     "celeba": DatasetInfo(
         name="celeba",
@@ -131,6 +139,17 @@ DATASETS: dict[str, DatasetInfo] = {
         expected=IMAGENET_EXPECTED,
         select=lambda root, size, crop, **rest: imagenet_class_selection(root, rest["class"], size, crop),
     ),
+    "folder": DatasetInfo(
+        name="folder",
+        image_shape=(64, 64, 3),
+        downloadable=False,
+        defaults={"size": 64, "channels": 3, "glob": None, "list": None},
+        required=("root",),
+        source=FOLDER_SOURCE,
+        expected=FOLDER_EXPECTED,
+        select=lambda root, size, channels, glob, **rest: folder_selection(root, size, channels, glob, rest["list"]),
+        files=lambda root, **rest: () if rest["list"] is None else (str(rest["list"]),),
+    ),
     "lfw_faces": DatasetInfo(
         name="lfw_faces",
         image_shape=(25, 25, 1),
@@ -152,6 +171,10 @@ DATASETS: dict[str, DatasetInfo] = {
         select=_builtin_selection("load_digits", "digits"),
     ),
 }
+
+
+def _in_root(root: str | os.PathLike, names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{str(root).rstrip('/')}/{name}" for name in names)
 
 
 def dataset_info(name: str) -> DatasetInfo:
@@ -187,12 +210,14 @@ def resolve_options(name: str, options: Mapping[str, Any] | None = None) -> dict
 
 
 def image_shape(name: str, options: Mapping[str, Any] | None = None) -> tuple[int, int, int]:
-    """(H, W, C) of the images ``load_dataset(name, options)`` returns (``size`` sets H and W)."""
+    """(H, W, C) of the images ``load_dataset(name, options)`` returns (``size`` sets H and W,
+    ``channels`` C)."""
     info = dataset_info(name)
     resolved = {**info.defaults, **dict(options or {})}
+    height, width, channels = info.image_shape
     if "size" in resolved:
-        return (int(resolved["size"]), int(resolved["size"]), info.image_shape[2])
-    return info.image_shape
+        height = width = int(resolved["size"])
+    return (height, width, int(resolved.get("channels", channels)))
 
 
 def dataset_selection(name: str, options: Mapping[str, Any] | None = None) -> Selection:
@@ -202,11 +227,24 @@ def dataset_selection(name: str, options: Mapping[str, Any] | None = None) -> Se
     return dataset_info(name).select(**arguments)
 
 
+def selection_files(name: str, options: Mapping[str, Any] | None = None) -> list[str]:
+    """The files a dataset config reads that a workflow job should list as inputs.
+
+    MNIST: the two published files of its ``split`` in ``root``; CIFAR-10: the archive (one
+    file holds every split and class); a folder: its ``list`` file when given (its images are
+    tracked by :func:`gantk.data.folder.folder_fingerprint`); others: none. Checks the options
+    as :func:`resolve_options` does.
+    """
+    resolved = resolve_options(name, options)
+    arguments = {k: v for k, v in resolved.items() if k not in DOWNLOAD_OPTIONS}
+    return list(dataset_info(name).files(**arguments))
+
+
 def load_dataset(name: str, options: Mapping[str, Any] | None = None) -> Float[np.ndarray, "n h w c"]:
     """Every image a dataset config selects, float32 (N, H, W, C), pixel values in [0, 1].
 
     ``name`` is one of :data:`DATASETS` (``"mnist"``, ``"cifar10"``, ``"celeba"``,
-    ``"celeba_hq"``, ``"imagenet"``, ``"lfw_faces"``, ``"digits"``); ``options`` are its config
+    ``"celeba_hq"``, ``"imagenet"``, ``"folder"``, ``"lfw_faces"``, ``"digits"``); ``options`` are its config
     keys (see :func:`resolve_options`).
     """
     return dataset_selection(name, options).read()
