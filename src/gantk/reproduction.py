@@ -59,7 +59,7 @@ def _number(value: Any) -> float | None:
 def _cell(value: Any) -> str:
     number = _number(value)
     if number is not None:
-        return f"{number:.4g}"
+        return str(int(number)) if number.is_integer() else f"{number:.4g}"
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return str(value)
