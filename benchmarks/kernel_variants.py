@@ -7,13 +7,14 @@ Each variant computes the NTK of one n×n tile (``ElementNet.state``, no tiling)
 the gradient of a weighted sum of it w.r.t. the fakes, the part of a GA-CNTK step
 that dominates on the CPU. Variants (each checked equal to the library's path first):
 
-* ``library``      – ``gantk.kernels`` as it is: per-pixel input covariances, then a
-  ``reduce_window`` for each conv's k×k window mean; the ReLU rule's closed-form VJP.
+* ``library``      – ``gantk.kernels`` as it is: per-pixel input covariances in (H, W, N1, N2)
+  maps, then k strided-slice sums per axis for each conv's k×k window mean; the ReLU rule's
+  closed-form VJP.
 * ``patch_input``  – the first conv fused with the input covariance: Σ¹ = w²·⟨patches(x₁),
   patches(x₂)⟩/(k²C) + b², one batched product per output position, so the
   full-resolution input map is never formed.
 * ``block_window`` – each window mean (k a multiple of s) as a sum of s×s blocks and
-  k/s shifted adds instead of ``reduce_window``.
+  k/s shifted adds instead of k strided slices.
 * ``relu_autodiff`` – the ReLU rule's formula differentiated by JAX instead of the
   library's closed-form VJP (the library's path before 2026-12-01).
 
@@ -35,7 +36,7 @@ from table_rows import emit
 from timing import median_seconds
 
 from gantk.kernels import Conv, Relu, input_shape, preset
-from gantk.kernels.activations import _safe_sqrt, arccos_kernels
+from gantk.kernels.activations import _pair_shapes, _safe_sqrt, arccos_kernels
 from gantk.kernels.layers import _activation
 from gantk.kernels.state import KernelState
 from gantk.precision import FULL
@@ -59,9 +60,9 @@ class PatchInputNet:
                 dimension_numbers=("NHWC", "HWIO", "NHWC"), precision=FULL,
             )  # fmt: skip
 
-        p1, p2 = patches(x1), patches(x2)
+        p1, p2 = jnp.moveaxis(patches(x1), 0, 2), jnp.moveaxis(patches(x2), 0, 2)  # (H', W', N, k·k·C)
         scale, b2 = conv.w_std**2 / (k * k * channels), conv.b_std**2
-        nngp = scale * jnp.einsum("nhwd,mhwd->nmhw", p1, p2, precision=FULL) + b2
+        nngp = scale * jnp.einsum("hwnd,hwmd->hwnm", p1, p2, precision=FULL) + b2
         state = KernelState(
             nngp=nngp, ntk=nngp, var1=scale * jnp.sum(p1 * p1, -1) + b2, var2=scale * jnp.sum(p2 * p2, -1) + b2,
             same=same,
@@ -75,11 +76,11 @@ class PatchInputNet:
 class BlockConv(Conv):
     """Conv whose window mean is s×s block sums plus k/s shifted adds (k a multiple of s)."""
 
-    def window_mean(self, a):
+    def window_mean(self, a, axes=None):
         k, s = self.kernel, self.stride
         if k % s:
-            return super().window_mean(a)
-        for axis in (a.ndim - 2, a.ndim - 1):
+            return super().window_mean(a, axes)
+        for axis in (a.ndim - 2, a.ndim - 1) if axes is None else axes:
             size = a.shape[axis]
             ((lo, hi),) = lax.padtype_to_pads((size,), (k,), (s,), self.padding)
             out = (size + lo + hi - k) // s + 1
@@ -92,8 +93,9 @@ class BlockConv(Conv):
         return a / k**2
 
 
-def _relu_autodiff_rule(cov, var1, var2, same):
-    norm = _safe_sqrt(var1[:, None] * var2[None, :])
+def _relu_autodiff_rule(cov, var1, var2, same, spatial_first=False):
+    q1, q2 = _pair_shapes(var1, var2, spatial_first)
+    norm = _safe_sqrt(q1 * q2)
     rho = jnp.clip(cov / jnp.where(norm > 0, norm, 1.0), -1.0, 1.0)
     if same is not None:
         rho = jnp.where(same, 1.0, rho)

@@ -163,3 +163,33 @@ def test_tiled_backward_pass_keeps_no_per_pair_pixel_maps():
 
     assert largest_residual(None) >= pair_maps  # the untiled backward stores the maps
     assert largest_residual(4) < pair_maps / 2  # the tiled one recomputes them per tile
+
+
+@pytest.mark.parametrize("blocks", [2, 3])
+def test_upper_blocks_of_a_symmetric_kernel_and_their_gradient_equal_the_whole_matrix(blocks):
+    """``blocks=`` evaluates only the blocks on and above the diagonal (7 rows: a padded last block)."""
+    net = preset("cntk_digits")
+    z = _images((8, 8, 1), 7, seed=12)
+    w = _images((7, 7), 1, seed=13)[0, ..., 0]
+    np.testing.assert_allclose(kernel_matrix(net, z, blocks=blocks), kernel_matrix(net, z), rtol=1e-13, atol=1e-15)
+    np.testing.assert_array_equal(np.diag(kernel_matrix(net, z, blocks=blocks)), np.diag(kernel_matrix(net, z)))
+    grad = jax.jit(jax.grad(lambda z, b: jnp.sum(w * kernel_matrix(net, z, blocks=b))), static_argnums=1)
+    np.testing.assert_allclose(grad(z, blocks), grad(z, None), rtol=1e-10, atol=1e-14)
+
+
+@pytest.mark.parametrize("kernel,stride,padding,size", [(4, 2, "SAME", 28), (4, 2, "SAME", 25), (3, 1, "VALID", 9),
+                                                        (2, 2, "SAME", 7), (3, 2, "VALID", 8)])  # fmt: skip
+def test_window_mean_by_strided_slices_equals_reduce_window(kernel, stride, padding, size):
+    """The conv rule's window mean (k strided slices per axis) against ``lax.reduce_window``, on either pair of axes."""
+    from jax import lax
+
+    conv = Conv(kernel=kernel, stride=stride, padding=padding)
+    a = _images((size, size + 1), 3, seed=14)  # (3, H, W)
+    want = lax.reduce_window(a, 0.0, lax.add, (1, kernel, kernel), (1, stride, stride), padding) / kernel**2
+    np.testing.assert_allclose(conv.window_mean(a), want, rtol=1e-13)
+    leading = jnp.moveaxis(a, 0, -1)  # (H, W, 3), the kernel state's layout
+    np.testing.assert_allclose(conv.window_mean(leading, axes=(0, 1)), jnp.moveaxis(want, 0, -1), rtol=1e-13)
+    vjp = jax.vjp(lambda a: conv.window_mean(a), a)[1]
+    vjp_want = jax.vjp(lambda a: lax.reduce_window(a, 0.0, lax.add, (1, kernel, kernel), (1, stride, stride), padding) / kernel**2, a)[1]
+    ct = jnp.ones_like(want) * jnp.arange(want.size).reshape(want.shape)
+    np.testing.assert_allclose(vjp(ct)[0], vjp_want(ct)[0], rtol=1e-13)

@@ -1,4 +1,5 @@
-"""Start-up shared by the workflow scripts: the job's log file receives progress and errors."""
+"""Start-up shared by the workflow scripts: the job's log file receives progress and errors,
+and compiled XLA programs go to the persistent compilation cache (``gantk.compile_cache``)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,23 @@ from pathlib import Path
 
 import numpy as np
 
+from gantk.compile_cache import enable as enable_compile_cache
 from gantk.io import load_npz
 from gantk.logging_utils import setup_logging
 
 
 def start(snakemake) -> logging.Logger:
-    """Route the ``gantk`` logger to the job's ``log:`` file (and stderr), uncaught errors included."""
+    """Route the ``gantk`` logger to the job's ``log:`` file (and stderr), uncaught errors included,
+    and turn on the persistent compilation cache (folder: ``$GANTK_JAX_CACHE``, default ``.jax_cache/``)."""
     log = setup_logging(snakemake.log[0] if snakemake.log else None)
+    cache = enable_compile_cache()
 
     def log_uncaught(kind, value, traceback):
         log.error("%s failed", snakemake.rule, exc_info=(kind, value, traceback))
 
     sys.excepthook = log_uncaught
     log.info("rule %s, wildcards %s, threads %d", snakemake.rule, dict(snakemake.wildcards), snakemake.threads)
+    log.info("XLA compilation cache: %s", cache or "off")
     return log
 
 

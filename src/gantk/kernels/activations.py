@@ -49,8 +49,14 @@ def _safe_sqrt(a: Array) -> Array:
     return jnp.where(positive, jnp.sqrt(jnp.where(positive, a, 1.0)), 0.0)
 
 
+def _sum_to(a: Array, shape: tuple[int, ...]) -> Array:
+    """Sum ``a`` over the axes where ``shape`` (of the same rank) has size 1: the transpose of broadcasting."""
+    axes = tuple(i for i, (m, n) in enumerate(zip(shape, a.shape)) if m == 1 and n != 1)
+    return jnp.sum(a, axis=axes, keepdims=True) if axes else a
+
+
 def _relu_pair_forward(cov, q1, q2, same):
-    norm = _safe_sqrt(q1[:, None] * q2[None, :])
+    norm = _safe_sqrt(q1 * q2)
     ratio = cov / jnp.where(norm > 0, norm, 1.0)
     rho = jnp.where(same, 1.0, jnp.clip(ratio, -1.0, 1.0))
     k0, k1 = arccos_kernels(rho)
@@ -61,7 +67,11 @@ def _relu_pair_forward(cov, q1, q2, same):
 
 @jax.custom_vjp
 def _relu_pair(cov: Array, q1: Array, q2: Array, same: Array) -> tuple[Array, Array]:
-    """(√(q1 q2) κ1(ρ), κ0(ρ)) with ρ = cov / √(q1 q2): the ReLU rule's two cross maps."""
+    """(√(q1 q2) κ1(ρ), κ0(ρ)) with ρ = cov / √(q1 q2): the ReLU rule's two cross maps.
+
+    ``q1`` and ``q2`` are the variances shaped to broadcast against ``cov`` (size-1 axes
+    where the other set's points are), so one rule serves every layout of the maps.
+    """
     return _relu_pair_forward(cov, q1, q2, same)[0]
 
 
@@ -80,31 +90,41 @@ def _relu_pair_backward(res, ct):
     ct_rho = jnp.where(active, ct_nngp * norm * k0 + ct_k0 * dk0, 0.0)
     ct_cov = ct_rho / jnp.where(norm > 0, norm, 1.0)
     scaled = jnp.where(norm > 0, ct_nngp * k1 * norm - ct_rho * rho, 0.0)  # 2q·∂/∂q, summed over partners
-    ct_q1 = jnp.sum(scaled, axis=1) / (2 * jnp.where(q1 > 0, q1, 1.0))
-    ct_q2 = jnp.sum(scaled, axis=0) / (2 * jnp.where(q2 > 0, q2, 1.0))
+    ct_q1 = _sum_to(scaled, q1.shape) / (2 * jnp.where(q1 > 0, q1, 1.0))
+    ct_q2 = _sum_to(scaled, q2.shape) / (2 * jnp.where(q2 > 0, q2, 1.0))
     return ct_cov, ct_q1, ct_q2, None
 
 
 _relu_pair.defvjp(_relu_pair_forward, _relu_pair_backward)
 
 
+def _pair_shapes(var1: Array, var2: Array, spatial_first: bool) -> tuple[Array, Array]:
+    """``var1``, ``var2`` shaped to broadcast against the cross maps (see :func:`relu_rule`)."""
+    if spatial_first:
+        return var1[..., :, None], var2[..., None, :]
+    return var1[:, None], var2[None, :]
+
+
 def relu_rule(
-    cov: Array, var1: Array, var2: Array, same: Array | None
+    cov: Array, var1: Array, var2: Array, same: Array | None, *, spatial_first: bool = False
 ) -> tuple[Array, Array, Array, Array]:
     """ReLU: returns (E[φφ] cross, E[φ'φ'] cross, E[φ²] of set 1, E[φ²] of set 2).
 
     ``cov`` (N1, N2, *S); ``var1`` (N1, *S) and ``var2`` (N2, *S); ``same`` (broadcast
     to ``cov``) marks pairs that are the same point, whose correlation is exactly 1.
-    On those the values are the exact θ = 0 ones, q/2 and 1/2, and ρ is held at 1 for
-    the gradient. The VJP is written out (``_relu_pair``).
+    With ``spatial_first`` the layout is the kernel state's: ``cov`` (*S, N1, N2), ``var1``
+    (*S, N1), ``var2`` (*S, N2), ``same`` (N1, N2).
+    On the same pairs the values are the exact θ = 0 ones, q/2 and 1/2, and ρ is held at 1
+    for the gradient. The VJP is written out (``_relu_pair``).
     """
     same = jnp.zeros((), bool) if same is None else same
-    nngp, k0 = _relu_pair(cov, var1, var2, same)
+    q1, q2 = _pair_shapes(var1, var2, spatial_first)
+    nngp, k0 = _relu_pair(cov, q1, q2, same)
     return nngp, k0, var1 / 2, var2 / 2
 
 
 def erf_rule(
-    cov: Array, var1: Array, var2: Array, same: Array | None
+    cov: Array, var1: Array, var2: Array, same: Array | None, *, spatial_first: bool = False
 ) -> tuple[Array, Array, Array, Array]:
     """φ = erf: returns (E[φφ] cross, E[φ'φ'] cross, E[φ²] of set 1, E[φ²] of set 2).
 
@@ -112,8 +132,9 @@ def erf_rule(
     E[erf'(u) erf'(v)] = (4/π) / √((1 + 2q1)(1 + 2q2) − 4c²)
 
     (Williams 1997). Both are smooth in c for every |c| ≤ √(q1 q2), so no floor is needed.
+    Shapes and ``spatial_first`` as for :func:`relu_rule`.
     """
-    q1, q2 = var1[:, None], var2[None, :]
+    q1, q2 = _pair_shapes(var1, var2, spatial_first)
     if same is not None:
         cov = jnp.where(same, _safe_sqrt(q1 * q2), cov)
     a1, a2 = 1 + 2 * q1, 1 + 2 * q2

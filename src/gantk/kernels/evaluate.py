@@ -50,7 +50,7 @@ def _tile_value(net: ElementNet, which: Which, a: Array, b: Array, same: Array |
     return state.ntk if which == "ntk" else state.nngp
 
 
-@partial(jax.jit, static_argnames=("net", "tile", "which"))
+@partial(jax.jit, static_argnames=("net", "tile", "which", "blocks"))
 def kernel_matrix(
     net: ElementNet,
     x1: Float[Array, "n1 *f"],
@@ -58,6 +58,7 @@ def kernel_matrix(
     *,
     tile: int | None = None,
     which: Which = "ntk",
+    blocks: int | None = None,
 ) -> Float[Array, "n1 n2"]:
     """The NTK (or NNGP) matrix between ``x1`` and ``x2``, optionally in tiles.
 
@@ -68,6 +69,9 @@ def kernel_matrix(
       tile: rows and columns per tile; ``None`` computes the whole matrix at once.
         Each tile is rematerialised in the backward pass (``jax.checkpoint``).
       which: ``"ntk"`` (the discriminator's kernel) or ``"nngp"``.
+      blocks: for K(x1, x1) without ``tile`` only: split the rows into this many blocks and
+        compute the B(B+1)/2 blocks on and above the diagonal as one batch, none
+        rematerialised: (B + 1) / (2B) of the untiled work at the untiled memory.
 
     Returns:
       The (N1, N2) kernel matrix.
@@ -78,6 +82,8 @@ def kernel_matrix(
     a = net.prepare(x1)
     b = a if symmetric else net.prepare(x2)
     n1, n2 = a.shape[0], b.shape[0]
+    if symmetric and tile is None and blocks is not None and blocks > 1 and n1 >= 2 * blocks:
+        return _upper_blocks(net, which, a, blocks)
     if tile is None or (n1 <= tile and n2 <= tile):
         same = jnp.eye(n1, dtype=bool) if symmetric else None
         return _tile_value(net, which, a, b, same)
@@ -100,8 +106,7 @@ def kernel_matrix(
         # K(x, x) is symmetric: compute the tiles on and above the diagonal only.
         upper_i, upper_j = np.triu_indices(blocks_a)
         upper = lax.map(lambda ij: one_tile(a_t[ij[0]], ij[0], a_t[ij[1]], ij[1]), (upper_i, upper_j))
-        tiles = jnp.zeros((blocks_a, blocks_a, ta, ta), upper.dtype)
-        tiles = tiles.at[upper_j, upper_i].set(upper.transpose(0, 2, 1)).at[upper_i, upper_j].set(upper)
+        tiles = _mirror(upper, blocks_a)
     else:
 
         def row_of_tiles(args):
@@ -111,6 +116,26 @@ def kernel_matrix(
         tiles = lax.map(row_of_tiles, (a_t, jnp.arange(blocks_a)))  # (Ba, Bb, ta, tb)
     full = tiles.transpose(0, 2, 1, 3).reshape(blocks_a * ta, blocks_b * tb)
     return full[:n1, :n2]
+
+
+def _mirror(upper: Float[Array, "p t t"], blocks: int) -> Float[Array, "b b t t"]:
+    """The (B, B, t, t) tiles of a symmetric matrix from its B(B+1)/2 tiles on and above the
+    diagonal, in ``np.triu_indices(B)`` order."""
+    upper_i, upper_j = np.triu_indices(blocks)
+    tiles = jnp.zeros((blocks, blocks) + upper.shape[1:], upper.dtype)
+    return tiles.at[upper_j, upper_i].set(upper.transpose(0, 2, 1)).at[upper_i, upper_j].set(upper)
+
+
+def _upper_blocks(net: ElementNet, which: Which, a: Array, blocks: int) -> Array:
+    """K(a, a) from the blocks on and above the diagonal, evaluated together under ``vmap``."""
+    n = a.shape[0]
+    t = -(-n // blocks)
+    a_t = _pad_rows(a, blocks * t).reshape((blocks, t) + a.shape[1:])
+    upper_i, upper_j = np.triu_indices(blocks)
+    same = jnp.asarray(upper_i == upper_j)[:, None, None] & jnp.eye(t, dtype=bool)
+    upper = jax.vmap(lambda p, q, s: _tile_value(net, which, p, q, s))(a_t[upper_i], a_t[upper_j], same)
+    full = _mirror(upper, blocks).transpose(0, 2, 1, 3).reshape(blocks * t, blocks * t)
+    return full[:n, :n]
 
 
 def _pad_rows(x: Array, rows: int) -> Array:

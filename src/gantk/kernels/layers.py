@@ -21,12 +21,11 @@ import math
 from typing import Callable
 
 import jax.numpy as jnp
-import numpy as np
 from jax import lax
 from jaxtyping import Array, Float
 
 from gantk.kernels.activations import erf_rule, relu_rule
-from gantk.kernels.state import KernelState, input_state, same_mask
+from gantk.kernels.state import KernelState, input_state
 
 #: The authors' scales for every layer: σ_w² = 1.4615, σ_b² = 0.1.
 W_STD = math.sqrt(1.4615)
@@ -67,23 +66,29 @@ class Conv:
         if self.padding not in ("SAME", "VALID"):
             raise ValueError(f"Conv padding must be 'SAME' or 'VALID', got {self.padding!r}")
 
-    def window_mean(self, a: Float[Array, "*lead h w"]) -> Float[Array, "*lead h2 w2"]:
-        """Sum over each k×k window of the last two axes, divided by k²."""
+    def window_mean(self, a: Float[Array, "..."], axes: tuple[int, int] | None = None) -> Float[Array, "..."]:
+        """Sum over each k×k window of two axes (default: the last two), divided by k².
+
+        Computed one axis at a time as k strided slices of the zero-padded array: on the
+        leading (spatial) axes of pixel-major maps each slice is a set of whole N1×N2 slabs,
+        and the backward pass is k padded adds, where ``lax.reduce_window``'s transpose
+        would re-window a dilated copy of the cotangent.
+        """
         if a.ndim < 3:
             raise ValueError("Conv needs spatial (H, W) maps: put it before Flatten")
-        lead = (1,) * (a.ndim - 2)
-        summed = lax.reduce_window(
-            a,
-            np.zeros((), a.dtype),
-            lax.add,
-            window_dimensions=lead + (self.kernel, self.kernel),
-            window_strides=lead + (self.stride, self.stride),
-            padding=self.padding,
-        )
-        return summed / self.kernel**2
+        k, s = self.kernel, self.stride
+        for axis in (a.ndim - 2, a.ndim - 1) if axes is None else axes:
+            size = a.shape[axis]
+            ((lo, hi),) = lax.padtype_to_pads((size,), (k,), (s,), self.padding)
+            out = (size + lo + hi - k) // s + 1
+            widths = [(0, 0)] * a.ndim
+            widths[axis] = (lo, hi)
+            padded = jnp.pad(a, widths)
+            a = sum(lax.slice_in_dim(padded, r, r + (out - 1) * s + 1, s, axis) for r in range(k))
+        return a / k**2
 
     def __call__(self, state: KernelState) -> KernelState:
-        return _affine(state, self.window_mean, self.w_std, self.b_std)
+        return _affine(state, lambda a: self.window_mean(a, axes=(0, 1)), self.w_std, self.b_std)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,7 +108,7 @@ class Erf:
 
 
 def _activation(state: KernelState, rule) -> KernelState:
-    nngp, deriv, var1, var2 = rule(state.nngp, state.var1, state.var2, same_mask(state))
+    nngp, deriv, var1, var2 = rule(state.nngp, state.var1, state.var2, state.same, spatial_first=True)
     ntk = None if state.ntk is None else deriv * state.ntk
     return state._replace(nngp=nngp, ntk=ntk, var1=var1, var2=var2)
 
@@ -113,8 +118,8 @@ class Flatten:
     """Flatten the (H, W, C) feature map: the next Dense sees the mean over positions."""
 
     def __call__(self, state: KernelState) -> KernelState:
-        def mean_hw(a, lead):
-            return a if a.ndim == lead else jnp.mean(a, axis=tuple(range(lead, a.ndim)))
+        def mean_hw(a, pair_axes):
+            return a if a.ndim == pair_axes else jnp.mean(a, axis=tuple(range(a.ndim - pair_axes)))
 
         ntk = None if state.ntk is None else mean_hw(state.ntk, 2)
         return state._replace(
