@@ -35,7 +35,7 @@ VECTOR_KERNELS = ("fntk",)
 DATASET_KERNEL = "dataset"
 
 #: Method settings that are not :class:`gantk.synth.SynthConfig` fields, or are named differently.
-_NOT_SYNTH = ("kind", "kernels")
+_NOT_SYNTH = ("kind", "kernels", "lambda_from_training")
 _RENAMED = {"solver": "method"}
 
 
@@ -141,6 +141,25 @@ def synth_kwargs(settings: Mapping) -> dict:
     out = {_RENAMED.get(k, k): v for k, v in settings.items() if k not in _NOT_SYNTH}
     out["kernels"] = tuple(settings["kernels"])
     return out
+
+
+def run_lambdas(settings: Mapping, searched: Iterable[float], n_real: int) -> tuple[float, ...]:
+    """λ of each kernel of a GA-NTK run: Algorithm 1's (``searched``), or from the NTK-GP's training.
+
+    With ``lambda_from_training: {rate, time}`` in the settings every kernel gets
+    λ = rate · time / (2 · rows) (:func:`gantk.gp.lambda_from_training`), where rows are
+    those of the kernel each step's discriminator sees: n real + n fake, or b + b
+    batch-wise; otherwise the searched values are returned unchanged.
+    """
+    searched = tuple(float(v) for v in searched)
+    training = settings.get("lambda_from_training")
+    if not training:
+        return searched
+    from gantk.gp import lambda_from_training
+
+    b = settings.get("batch_size")
+    rows = 2 * (int(b) if b is not None else int(n_real))
+    return tuple(lambda_from_training(training["rate"], training["time"], rows) for _ in settings["kernels"])
 
 
 def methods_of_kind(config: Mapping, kind: str) -> list[str]:
@@ -361,6 +380,9 @@ def _check_runs(config: Mapping) -> list[str]:
 #: Method settings that only GA-CNTKg (kind ga_ntkg) takes: its generator and Adam.
 GENERATOR_SETTINGS = ("latent_dim", "width", "beta1", "beta2", "clip_norm", "fixed_samples", "samples")
 
+#: Method settings that only GA-NTK on free points (kind ga_ntk) takes.
+FREE_POINT_SETTINGS = ("loss", "lambda_from_training")
+
 
 def _check_generators(config: Mapping) -> list[str]:
     """GA-CNTKg runs need an image data set, its ``autoencoders`` entry and one kernel that takes its codes."""
@@ -378,6 +400,14 @@ def _check_generators(config: Mapping) -> list[str]:
                 problems.append(
                     f"config key 'methods.{name}.kernels': 'fntk_erf' is a code-space kernel of GA-CNTKg "
                     "(kind ga_ntkg), not a GA-NTK preset"
+                )
+        elif method.get("kind") == "ga_ntkg":
+            extra = [k for k in FREE_POINT_SETTINGS if k in method]
+            if extra:
+                problems.append(
+                    f"config key 'methods.{name}.{extra[0]}': {_show(FREE_POINT_SETTINGS)} are settings of GA-NTK "
+                    "on free points (kind ga_ntk); GA-CNTKg trains its generator on the squared loss with "
+                    "Algorithm 1's λ on the codes"
                 )
     runs = [r for r in expand_runs(config) if methods[r.method].get("kind", "ga_ntk") == "ga_ntkg"]
     if not runs:
@@ -438,6 +468,7 @@ _FIGURE_TYPES = {
     "fig7": "images",
     "fig4": "toy",
     "fig10": "toy",
+    "frontier": "images",
     "fig11": "images",
     "fig20": "images",
     "fig17": "images",
@@ -477,6 +508,7 @@ def _check_figures(config: Mapping) -> list[str]:
                 f"config key 'figures.fig20.method': {run.method!r} has latent_dim "
                 f"{run_settings(config, run).get('latent_dim', 64)}; the latent grid needs latent_dim 2"
             )
+    problems += _check_frontier(config, runs)
     fig5 = config.get("figures", {}).get("fig5")
     if fig5:
         data = config["datasets"].get(fig5["dataset"])
@@ -496,9 +528,31 @@ def _check_figures(config: Mapping) -> list[str]:
     return problems
 
 
+def _check_frontier(config: Mapping, runs: set[Run]) -> list[str]:
+    """The frontier figure needs FID (`metrics.fid`) and GA-NTK runs on free points."""
+    fig = config.get("figures", {}).get("frontier")
+    if not fig:
+        return []
+    problems = []
+    if not (config.get("metrics") or {}).get("fid"):
+        problems.append(
+            "config key 'metrics.fid' is missing: figures.frontier scores FID along each run with "
+            "the extractor and split statistics of metrics.fid (set at least {samples: ...})"
+        )
+    for j, method in enumerate(fig["methods"]):
+        kind = config["methods"].get(method, {}).get("kind", "ga_ntk")
+        if method in config["methods"] and kind != "ga_ntk":
+            problems.append(
+                f"config key 'figures.frontier.methods[{j}]': {method!r} is of kind {kind!r}; the frontier "
+                "follows GA-NTK runs on free points (kind ga_ntk) along their snapshots"
+            )
+    return problems
+
+
 __all__ = [
     "ConfigError",
     "DATASET_KERNEL",
+    "FREE_POINT_SETTINGS",
     "GENERATOR_SETTINGS",
     "Run",
     "VECTOR_KERNELS",
@@ -508,6 +562,7 @@ __all__ = [
     "load_schema",
     "methods_of_kind",
     "run_kernels",
+    "run_lambdas",
     "run_settings",
     "synth_kwargs",
     "validate_config",
