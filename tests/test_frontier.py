@@ -67,12 +67,18 @@ def test_fid_along_run_equals_the_fid_of_each_snapshot_computed_alone():
     assert table["step"].tolist() == [10, 20, 30]
     for step in (10, 20, 30):
         k = list(sets[0]["steps"]).index(step)
-        alone = fid(np.concatenate([sets[0]["z"][k], sets[1]["z"][k][:3]]), reference, extractor=features)
+        pooled = np.concatenate([sets[0]["z"][k], sets[1]["z"][k][:3]])
+        alone = fid(pooled, reference, extractor=features, method="eigh")
         assert table.loc[table["step"] == step, "fid"].item() == pytest.approx(alone, rel=1e-12)
     assert (table["fid_samples"] == 9).all()
     # samples.npz is the last snapshot: that row is the selected one, no extra score
     assert table["selected"].tolist() == [False, False, True]
     assert table.loc[table["step"] == 20, "am_ssim"].item() == pytest.approx(0.3 + 0.6 * 2 / 3)
+    # the reference code's sqrtm route gives the same scores
+    wide = fid_along_run(sets, finals, _along(sets[0]["steps"]), 0.9, 30, reference, features, samples=12,
+                         points=None, method="sqrtm")  # fmt: skip
+    narrow = fid_along_run(sets, finals, _along(sets[0]["steps"]), 0.9, 30, reference, features, samples=12, points=None)
+    np.testing.assert_allclose(wide["fid"], narrow["fid"], rtol=1e-8)
 
 
 def test_a_stopping_step_between_snapshots_gets_its_own_selected_row():
@@ -84,7 +90,7 @@ def test_a_stopping_step_between_snapshots_gets_its_own_selected_row():
     assert table["step"].tolist() == [10, 15, 30]
     row = table[table["selected"]].iloc[0]
     assert (row["step"], row["am_ssim"]) == (15, 0.42)
-    assert row["fid"] == pytest.approx(fid(stopped, reference, extractor=features), rel=1e-12)
+    assert row["fid"] == pytest.approx(fid(stopped, reference, extractor=features, method="eigh"), rel=1e-12)
 
 
 def test_z_sets_missing_a_step_are_named():

@@ -51,18 +51,21 @@ def test_divided_differences_match_quotients_and_derivatives():
             np.testing.assert_allclose(got[i, j], want, rtol=1e-9)
 
 
+def _assert_gradient_matches_central_differences(f, z, seed, h=1e-5):
+    """⟨∇f(z), d⟩ against (f(z + h d) − f(z − h d)) / 2h along three random directions d (float64)."""
+    loss, grad = jax.jit(f), jax.grad(f)(z)
+    rng = np.random.default_rng(seed)
+    for _ in range(3):
+        d = jnp.asarray(rng.normal(size=z.shape))
+        fd = (loss(z + h * d) - loss(z - h * d)) / (2 * h)
+        np.testing.assert_allclose(jnp.vdot(grad, d), fd, rtol=1e-6)
+
+
 def test_loss_gradient_matches_central_finite_differences():
     net = preset("cntk_digits")
     x, z = _digits(5, 1), _digits(5, 2)
     k_xx = kernel_matrix(net, x)
-    loss = jax.jit(lambda z: ganntk_loss(z, x, k_xx, net, 2.0))
-    grad = jax.grad(lambda z: ganntk_loss(z, x, k_xx, net, 2.0))(z)
-    rng = np.random.default_rng(3)
-    for _ in range(3):
-        d = jnp.asarray(rng.normal(size=z.shape))
-        h = 1e-5
-        fd = (loss(z + h * d) - loss(z - h * d)) / (2 * h)
-        np.testing.assert_allclose(jnp.vdot(grad, d), fd, rtol=1e-6)
+    _assert_gradient_matches_central_differences(lambda z: ganntk_loss(z, x, k_xx, net, 2.0), z, 3)
 
 
 @pytest.mark.parametrize("dtype", [jnp.float32, jnp.float64])
@@ -150,16 +153,9 @@ def test_cross_entropy_gradient_matches_central_finite_differences():
     x, z = _digits(5, 21), _digits(5, 22)
     k_xx = kernel_matrix(net, x)
 
-    def f(z):
-        return ganntk_loss(z, x, k_xx, net, 5.12, loss="cross_entropy")
-
-    loss, grad = jax.jit(f), jax.grad(f)(z)
-    rng = np.random.default_rng(23)
-    for _ in range(3):
-        d = jnp.asarray(rng.normal(size=z.shape))
-        h = 1e-5
-        fd = (loss(z + h * d) - loss(z - h * d)) / (2 * h)
-        np.testing.assert_allclose(jnp.vdot(grad, d), fd, rtol=1e-6)
+    _assert_gradient_matches_central_differences(
+        lambda z: ganntk_loss(z, x, k_xx, net, 5.12, loss="cross_entropy"), z, 23
+    )
 
 
 def test_unknown_loss_is_named():

@@ -29,6 +29,7 @@ import pandas as pd
 from jaxtyping import Float
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
+from matplotlib.ticker import FuncFormatter
 
 #: Radius of the drawn circle around each mode, in standard deviations (the
 #: high-quality radius of :func:`gantk.metrics.mode_coverage`).
@@ -498,6 +499,8 @@ def frontier_figure(
         values = np.r_[here["fid"].to_numpy(float), refs["fid"].to_numpy(float)]
         ax.set_yscale("log")
         ax.set_ylim(values.min() / 1.3, values.max() * 1.3)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:g}" if f"{v:g}"[0] in "2357" else ""))
         xs = np.r_[here["am_ssim"].to_numpy(float), refs["am_ssim"].to_numpy(float)]
         ax.set_xlim(max(0.0, xs.min() - 0.05), min(1.0, xs.max() + 0.05))
         ax.set_xlabel("AM-SSIM to the training set (higher: closer to copies)")

@@ -34,7 +34,10 @@ def frontier_runs():
 def frontier_rows():
     """The frontier figure's rows (data subsets), each with the paper source it stars."""
     return [
-        {**row, "paper": row.get("paper") or config["datasets"][row["dataset"]]["source"]}
+        {
+            **row,
+            "paper": row.get("paper") or config["datasets"][row["dataset"]]["source"],
+        }
         for row in figure_config("frontier")["rows"]
     ]
 
@@ -46,7 +49,8 @@ def frontier_inputs(wildcards):
         "along": [FID_ALONG_RUN.format(**r._asdict()) for r in runs],
         "params": [run_files(r, "params.json") for r in runs],
         "reference": [
-            REFERENCE.format(dataset=r["dataset"], n=r["n"], seed=r["seed"]) for r in rows
+            REFERENCE.format(dataset=r["dataset"], n=r["n"], seed=r["seed"])
+            for r in rows
         ],
         "heldout_fid": [
             FID_HELDOUT.format(dataset=r["dataset"], n=r["n"], seed=r["seed"])
@@ -80,7 +84,7 @@ rule fid_along_run:
         gpu=res("fid", "gpu"),
     params:
         fid=fid_settings,
-        points=lambda wildcards: config["metrics"]["fid_along_run"]["points"],
+        along=lambda wildcards: config["metrics"]["fid_along_run"],
     script:
         "../scripts/frontier_fid_along_run.py"
 
@@ -106,6 +110,7 @@ rule fid_heldout:
         gpu=res("fid", "gpu"),
     params:
         fid=fid_settings,
+        along=lambda wildcards: config["metrics"]["fid_along_run"],
         dataset=dataset_settings,
         reference_seed=reference_seed,
     script:

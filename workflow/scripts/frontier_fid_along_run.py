@@ -30,12 +30,14 @@ table = fid_along_run(
     load_stats(snakemake.input.split),
     lambda images: extractor(images, batch=fid["batch"]),
     samples=fid["samples"],
-    points=snakemake.params.points,
+    points=snakemake.params.along["points"],
+    method=snakemake.params.along["method"],
 )
 if (table["fid_samples"] < fid["samples"]).any():
     log.warning("fewer than %d images per score: not comparable with full scores", fid["samples"])
 table["fid_reference"] = "split"
 table["fid_reference_images"] = int(split["count"])
 table["stop_rule"] = rule
+table["frechet_method"] = snakemake.params.along["method"]
 log.info("\n%s", table.to_string(index=False))
 save_csv(snakemake.output[0], table)

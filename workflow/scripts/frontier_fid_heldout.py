@@ -25,7 +25,8 @@ extractor = default_extractor(fid["weights"], fid["device"])
 split = load_npz(snakemake.input.split)
 if str(split["weights_sha1"]) != extractor.weights_sha1:
     raise ValueError(f"{snakemake.input.split} was computed with other Inception weights: rerun its fid_split_stats job")
-score = fid_of(images, load_stats(snakemake.input.split), lambda x: extractor(x, batch=fid["batch"]))
+method = snakemake.params.along["method"]
+score = fid_of(images, load_stats(snakemake.input.split), lambda x: extractor(x, batch=fid["batch"]), method=method)
 log.info("FID of %d held-out real images: %.3f", len(images), score)
 save_json(
     snakemake.output[0],
@@ -38,6 +39,7 @@ save_json(
         "fid_samples": int(len(images)),
         "fid_reference": "split",
         "fid_reference_images": int(split["count"]),
+        "frechet_method": method,
         "inception_weights_sha1": extractor.weights_sha1,
     },
 )
