@@ -35,7 +35,7 @@ def drawn(tmp_path_factory):
     overlay = {
         "metrics": {"fid": {"samples": 12, "reference_images": 16, "batch": 32, "methods": []},
                     "fid_along_run": {"points": 2}},
-        "methods": {m: {"steps": 20, "snapshot_every": 10, "checkpoint_every": 10, "log_every": 10}
+        "methods": {m: {"steps": 30, "snapshot_every": 10, "checkpoint_every": 10, "log_every": 10}
                     for m in METHODS[1:]},
         "experiments": [*experiments, {"dataset": "digits", "n": [12], "seeds": [0], "methods": METHODS[1:]}],
         "figures": {"frontier": {"rows": [{"dataset": "digits", "n": 12, "seed": 0, "paper": "mnist"}],
@@ -52,12 +52,12 @@ def test_the_frontier_data_has_one_row_per_setting_and_scored_snapshot(drawn):
     along = {m: pd.read_csv(drawn / f"results/metrics/{SUBSET}/{m}_fid_along_run.csv") for m in METHODS}
     assert table["method"].tolist() == [m for m in METHODS for _ in range(len(along[m]))]
     assert not table.duplicated(["method", "step", "selected"]).any()
-    for m in METHODS:  # snapshots at 10 and 20; samples.npz is step 20's, so no extra row
-        assert along[m]["step"].tolist() == [10, 20] and along[m]["selected"].tolist() == [False, True]
+    for m in METHODS:  # 30 steps: snapshots 10, 20, 30 of which 2 geometric; samples.npz is step 30
+        assert along[m]["step"].tolist() == [10, 30] and along[m]["selected"].tolist() == [False, True]
     assert (table["fid_samples"] == 12).all() and np.isfinite(table["fid"]).all()
     references = pd.read_csv(drawn / "results/frontier/references.csv")
-    assert references["kind"].tolist() == ["heldout", "paper"]
-    assert references["fid_samples"].tolist() == [12, 2048]
+    assert references["kind"].tolist() == ["heldout"]  # paper Table 1 has no n = 12: no star
+    assert references["fid_samples"].tolist() == [12]
     assert (drawn / "results/figures/frontier.png").stat().st_size > 10_000
 
 
