@@ -357,3 +357,74 @@ def test_overrides_of_a_gan_method_get_no_stop_block(schema):
     config = validate_config(yaml.safe_load((REPO / "config" / "paper.yaml").read_text()), schema)
     assert "stop" not in run_settings(config, Run("cifar10", 64, 0, "wgan_gp"))
     assert run_settings(config, Run("cifar10", 64, 0, "ga_cntk"))["stop"]["rule"] == "plateau"
+
+
+def _merged(*names: str) -> dict:
+    """Configs merged in order as Snakemake merges `configfile:` and `--configfile` files."""
+    from snakemake.utils import update_config
+
+    config: dict = {}
+    for name in names:
+        update_config(config, yaml.safe_load((REPO / "config" / name).read_text()))
+    return config
+
+
+def test_authors_config_runs_the_paper_experiments_with_the_authors_ga_cntk(schema):
+    from gantk.config import run_lambdas
+
+    paper = validate_config(_merged("config.yaml", "paper.yaml"), schema)
+    authors = validate_config(_merged("config.yaml", "paper.yaml", "authors.yaml"), schema)
+    frontier_only = {"ga_cntk_gd", "ga_cntk_authors"}
+    assert expand_runs(authors) == [r for r in expand_runs(paper) if r.method not in frontier_only]
+    for run in expand_runs(authors):
+        if run.method != "ga_cntk":
+            assert run_settings(authors, run) == run_settings(paper, run), run
+            continue
+        settings = run_settings(authors, run)
+        assert (settings["loss"], settings["optimizer"], settings["lr"], settings["steps"]) == (
+            "cross_entropy", "gd", 1000.0, 100000)
+        rate = 4 if run.dataset == "celeba" else 2
+        assert settings["lambda_from_training"] == {"rate": 0.01, "time": 65536 * rate}
+    settings = {r: run_settings(authors, r) for r in expand_runs(authors) if r.method == "ga_cntk" and r.n == 256}
+    lams = {r.dataset: run_lambdas(s, [1.0], r.n) for r, s in settings.items()}
+    assert lams == {"mnist": pytest.approx((1.28,)), "cifar10": pytest.approx((1.28,)), "celeba": pytest.approx((2.56,))}
+    assert authors["figures"]["frontier"] is None
+
+
+def test_run_lambdas_are_searched_unless_set_from_training():
+    from gantk.config import run_lambdas
+
+    assert run_lambdas({"kernels": ["a", "b"]}, [2.0, 4.0], 64) == (2.0, 4.0)
+    training = {"kernels": ["a"], "lambda_from_training": {"rate": 0.01, "time": 131072}}
+    assert run_lambdas(training, [2.0], 64) == pytest.approx((5.12,))
+    assert run_lambdas({**training, "batch_size": 16}, [2.0], 64) == pytest.approx((0.01 * 131072 / 64,))
+
+
+def test_free_point_settings_on_a_generator_method_are_named(default, schema):
+    default["methods"]["ga_cntkg"]["loss"] = "cross_entropy"
+    assert any("'methods.ga_cntkg.loss'" in p and "kind ga_ntk" in p for p in problems_of(default, schema))
+
+
+def test_unknown_loss_names_the_key_and_allowed_values(default, schema):
+    default["methods"]["ga_cntk"]["loss"] = "hinge"
+    assert "config key 'methods.ga_cntk.loss': 'hinge' is not allowed; allowed values: 'squared', 'cross_entropy'" in (
+        problems_of(default, schema)
+    )
+
+
+def test_frontier_without_fid_names_the_metrics_fid_key(default, schema):
+    default["metrics"]["fid"] = None
+    assert any(p.startswith("config key 'metrics.fid' is missing: figures.frontier") for p in problems_of(default, schema))
+
+
+def test_frontier_of_a_generator_method_is_rejected(default, schema):
+    default["figures"]["frontier"]["methods"].append("ga_cntkg")
+    assert any("'figures.frontier.methods[3]'" in p and "kind 'ga_ntkg'" in p for p in problems_of(default, schema))
+
+
+def test_a_plateau_on_the_norm_of_a_cross_entropy_run_is_rejected(default, schema):
+    default["methods"]["ga_cntk"]["loss"] = "cross_entropy"
+    assert any("'methods.ga_cntk.stop.monitor'" in p and "monitor 'loss'" in p for p in problems_of(default, schema))
+    default["methods"]["ga_cntk"]["stop"]["monitor"] = "loss"
+    default["experiments"][1]["settings"]["ga_cntk"]["stop"]["monitor"] = "loss"  # lfw_faces' own stop block
+    validate_config(default, schema)

@@ -13,6 +13,7 @@ from gantk.gp import (
     ganntk_loss,
     ganntk_loss_from_kernel,
     labels,
+    lambda_from_training,
     multires_loss,
 )
 from gantk.kernels import kernel_matrix, preset
@@ -50,18 +51,21 @@ def test_divided_differences_match_quotients_and_derivatives():
             np.testing.assert_allclose(got[i, j], want, rtol=1e-9)
 
 
+def _assert_gradient_matches_central_differences(f, z, seed, h=1e-5):
+    """⟨∇f(z), d⟩ against (f(z + h d) − f(z − h d)) / 2h along three random directions d (float64)."""
+    loss, grad = jax.jit(f), jax.grad(f)(z)
+    rng = np.random.default_rng(seed)
+    for _ in range(3):
+        d = jnp.asarray(rng.normal(size=z.shape))
+        fd = (loss(z + h * d) - loss(z - h * d)) / (2 * h)
+        np.testing.assert_allclose(jnp.vdot(grad, d), fd, rtol=1e-6)
+
+
 def test_loss_gradient_matches_central_finite_differences():
     net = preset("cntk_digits")
     x, z = _digits(5, 1), _digits(5, 2)
     k_xx = kernel_matrix(net, x)
-    loss = jax.jit(lambda z: ganntk_loss(z, x, k_xx, net, 2.0))
-    grad = jax.grad(lambda z: ganntk_loss(z, x, k_xx, net, 2.0))(z)
-    rng = np.random.default_rng(3)
-    for _ in range(3):
-        d = jnp.asarray(rng.normal(size=z.shape))
-        h = 1e-5
-        fd = (loss(z + h * d) - loss(z - h * d)) / (2 * h)
-        np.testing.assert_allclose(jnp.vdot(grad, d), fd, rtol=1e-6)
+    _assert_gradient_matches_central_differences(lambda z: ganntk_loss(z, x, k_xx, net, 2.0), z, 3)
 
 
 @pytest.mark.parametrize("dtype", [jnp.float32, jnp.float64])
@@ -120,3 +124,49 @@ def test_batchwise_loss_is_the_loss_of_the_sampled_rows():
 
 def test_labels_are_ones_then_zeros():
     np.testing.assert_array_equal(labels(2, 3), [1, 1, 0, 0, 0])
+
+
+def _authors_cross_entropy(k, n_real, lam):
+    """The authors' ORIGIN_LOSS by hand in float64: one-hot labels, MSE-trained NTK-GP, softmax CE."""
+    n = k.shape[0]
+    y = np.r_[np.ones(n_real), np.zeros(n - n_real)]
+    labels_2 = np.stack([1 - y, y], axis=1)  # one_hot(y, 2): column 1 is "real"
+    f = (np.eye(n) - scipy.linalg.expm(-lam * k)) @ labels_2
+    log_softmax = f - np.log(np.exp(f).sum(axis=1, keepdims=True))
+    target = np.tile([0.0, 1.0], (n, 1))  # every row labelled real
+    return -np.mean(np.sum(log_softmax * target, axis=1))
+
+
+@pytest.mark.parametrize("method", ["eigh", "expm"])
+def test_cross_entropy_loss_equals_the_authors_softmax_form_in_float64(method):
+    k = _psd(7, 20, scale=2.0)
+    for n_real, lam in ((3, 0.7), (4, 5.12)):
+        want = _authors_cross_entropy(k, n_real, lam)
+        got = ganntk_loss_from_kernel(jnp.asarray(k), n_real, lam, method=method, loss="cross_entropy")
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+    squared = ganntk_loss_from_kernel(jnp.asarray(k), 3, 0.7, loss="squared")
+    assert abs(float(squared) - _authors_cross_entropy(k, 3, 0.7)) > 1e-3
+
+
+def test_cross_entropy_gradient_matches_central_finite_differences():
+    net = preset("cntk_digits")
+    x, z = _digits(5, 21), _digits(5, 22)
+    k_xx = kernel_matrix(net, x)
+
+    _assert_gradient_matches_central_differences(
+        lambda z: ganntk_loss(z, x, k_xx, net, 5.12, loss="cross_entropy"), z, 23
+    )
+
+
+def test_unknown_loss_is_named():
+    with pytest.raises(ValueError, match="loss must be one of"):
+        ganntk_loss_from_kernel(jnp.eye(4), 2, 1.0, loss="hinge")
+
+
+def test_lambda_from_training_reproduces_the_authors_effective_lambdas():
+    # rate 0.01, time 65536 * train_t_rate, one-hot labels over n + m rows
+    assert lambda_from_training(0.01, 65536 * 2, 256 + 256) == pytest.approx(1.28)
+    assert lambda_from_training(0.01, 65536 * 4, 256 + 256) == pytest.approx(2.56)
+    assert lambda_from_training(0.01, 65536 * 2, 64 + 64) == pytest.approx(5.12)
+    with pytest.raises(ValueError):
+        lambda_from_training(0.01, 0, 128)

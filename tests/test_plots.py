@@ -13,6 +13,7 @@ from gantk.plots import (
     CROSSING_LABEL,
     MODE_RADIUS_STD,
     evenly_spaced,
+    frontier_figure,
     image_grid,
     learning_curve_figure,
     loss_curves_figure,
@@ -172,6 +173,28 @@ def test_loss_curves_figure_draws_one_line_per_run():
     fig = loss_curves_figure(curves, logy=True)
     (ax,) = fig.axes
     assert [line.get_label() for line in ax.lines] == ["a", "b"] and ax.get_yscale() == "log"
+
+
+def test_frontier_figure_has_a_panel_per_subset_a_curve_per_method_and_the_reference_points():
+    rows = []
+    for dataset in ("mnist", "cifar10"):
+        for method, fids in (("ours", [150.0, 60.0, 40.0]), ("authors", [110.0, 70.0, 72.0])):
+            for step, am, fid, sel in zip([50, 250, 1000], [0.5, 0.7, 0.9], fids, [False, False, True]):
+                rows.append({"dataset": dataset, "n": 64, "seed": 0, "method": method, "setting": f"{method} s",
+                             "step": step, "selected": sel, "am_ssim": am, "fid": fid, "fid_samples": 64})  # fmt: skip
+    refs = pd.DataFrame([{"dataset": d, "n": 64, "seed": 0, "kind": kind, "label": kind, "am_ssim": am, "fid": fid,
+                          "fid_samples": count}
+                         for d in ("mnist", "cifar10")
+                         for kind, am, fid, count in (("heldout", 0.66, 41.0, 64), ("paper", 0.49, 31.1, 2048))])  # fmt: skip
+    fig = frontier_figure(pd.DataFrame(rows), refs)
+    assert [ax.get_title() for ax in fig.axes] == ["mnist, n = 64, seed 0", "cifar10, n = 64, seed 0"]
+    ax = fig.axes[0]
+    labels = [line.get_label() for line in ax.lines]
+    assert labels[:1] == ["ours: ours s"] and "authors: authors s" in labels
+    assert "heldout (64 images)" in labels and "paper" in labels
+    curve = next(line for line in ax.lines if line.get_label() == "ours: ours s")
+    np.testing.assert_array_equal(curve.get_xdata(), [0.5, 0.7, 0.9])
+    assert ax.get_yscale() == "log" and "FID of 64 samples" in ax.get_ylabel()
 
 
 def test_figures_save_as_png(tmp_path):

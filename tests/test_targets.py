@@ -56,7 +56,7 @@ def test_targets_the_user_runs_cannot_make_are_each_named_once_with_what_they_ne
     config = merged(default, MINE)
     needs = {**target_needs(config), **baseline_needs(config)}
     assert set(needs) == {"fig4", "fig5", "fig7", "fig10", "fig11", "fig20", "table1", "table9", "fig9",
-                          "fig4_methods", "fig10_methods"}
+                          "fig4_methods", "fig10_methods", "frontier"}
     assert needs["fig4"] == ("figures.fig4", "a GA-NTK run on the 25-mode mixture (source grid25) in the experiments")
     assert needs["fig5"] == ("figures.fig5", "the data subset digits n=64 seed=0 in an experiment")
     assert needs["table1"] == ("tables.table1", "image runs with n in [64] in the experiments")

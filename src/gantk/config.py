@@ -36,7 +36,7 @@ VECTOR_KERNELS = ("fntk",)
 DATASET_KERNEL = "dataset"
 
 #: Method settings that are not :class:`gantk.synth.SynthConfig` fields, or are named differently.
-_NOT_SYNTH = ("kind", "kernels")
+_NOT_SYNTH = ("kind", "kernels", "lambda_from_training")
 _RENAMED = {"solver": "method"}
 
 
@@ -142,6 +142,25 @@ def synth_kwargs(settings: Mapping) -> dict:
     out = {_RENAMED.get(k, k): v for k, v in settings.items() if k not in _NOT_SYNTH}
     out["kernels"] = tuple(settings["kernels"])
     return out
+
+
+def run_lambdas(settings: Mapping, searched: Iterable[float], n_real: int) -> tuple[float, ...]:
+    """λ of each kernel of a GA-NTK run: Algorithm 1's (``searched``), or from the NTK-GP's training.
+
+    With ``lambda_from_training: {rate, time}`` in the settings every kernel gets
+    λ = rate · time / (2 · rows) (:func:`gantk.gp.lambda_from_training`), where rows are
+    those of the kernel each step's discriminator sees: n real + n fake, or b + b
+    batch-wise; otherwise the searched values are returned unchanged.
+    """
+    searched = tuple(float(v) for v in searched)
+    training = settings.get("lambda_from_training")
+    if not training:
+        return searched
+    from gantk.gp import lambda_from_training
+
+    b = settings.get("batch_size")
+    rows = 2 * (int(b) if b is not None else int(n_real))
+    return tuple(lambda_from_training(training["rate"], training["time"], rows) for _ in settings["kernels"])
 
 
 def methods_of_kind(config: Mapping, kind: str) -> list[str]:
@@ -339,7 +358,13 @@ def _check_runs(config: Mapping) -> list[str]:
                     f"config key 'methods.{run.method}.kernels': {_show(bad)} is a convolutional kernel, but "
                     f"{run.dataset!r} holds 2-D points; allowed for toy data: {_show(VECTOR_KERNELS)}"
                 )
-        rule = (settings.get("stop") or {}).get("rule")
+        stop = settings.get("stop") or {}
+        rule = stop.get("rule")
+        if rule == "plateau" and stop.get("monitor", "norm") == "norm" and settings.get("loss") == "cross_entropy":
+            problems.append(
+                f"config key 'methods.{run.method}.stop.monitor': 'norm' is ‖1 − D‖ of the squared loss, but "
+                f"run {run.dataset} n={run.n} uses loss cross_entropy; monitor 'loss' instead"
+            )
         if rule == "heldout_am_ssim" and (data["type"] != "images" or settings.get("kind") == "ga_ntkg"):
             what = "2-D points" if data["type"] != "images" else "a generator (kind ga_ntkg), whose snapshots are not its samples"
             problems.append(
@@ -358,6 +383,9 @@ def _check_runs(config: Mapping) -> list[str]:
 #: Method settings that only GA-CNTKg (kind ga_ntkg) takes: its generator and Adam.
 GENERATOR_SETTINGS = ("latent_dim", "width", "beta1", "beta2", "clip_norm", "fixed_samples", "samples")
 
+#: Method settings that only GA-NTK on free points (kind ga_ntk) takes.
+FREE_POINT_SETTINGS = ("loss", "lambda_from_training")
+
 
 def _check_generators(config: Mapping) -> list[str]:
     """GA-CNTKg runs need an image data set, its ``autoencoders`` entry and one kernel that takes its codes."""
@@ -375,6 +403,14 @@ def _check_generators(config: Mapping) -> list[str]:
                 problems.append(
                     f"config key 'methods.{name}.kernels': 'fntk_erf' is a code-space kernel of GA-CNTKg "
                     "(kind ga_ntkg), not a GA-NTK preset"
+                )
+        elif method.get("kind") == "ga_ntkg":
+            extra = [k for k in FREE_POINT_SETTINGS if k in method]
+            if extra:
+                problems.append(
+                    f"config key 'methods.{name}.{extra[0]}': {_show(FREE_POINT_SETTINGS)} are settings of GA-NTK "
+                    "on free points (kind ga_ntk); GA-CNTKg trains its generator on the squared loss with "
+                    "Algorithm 1's λ on the codes"
                 )
     runs = [r for r in expand_runs(config) if methods[r.method].get("kind", "ga_ntk") == "ga_ntkg"]
     if not runs:
@@ -431,6 +467,7 @@ def _check_generators(config: Mapping) -> list[str]:
 __all__ = [
     "ConfigError",
     "DATASET_KERNEL",
+    "FREE_POINT_SETTINGS",
     "GENERATOR_SETTINGS",
     "Run",
     "VECTOR_KERNELS",
@@ -439,6 +476,7 @@ __all__ = [
     "load_schema",
     "methods_of_kind",
     "run_kernels",
+    "run_lambdas",
     "run_settings",
     "synth_kwargs",
     "validate_config",

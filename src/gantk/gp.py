@@ -5,7 +5,12 @@ With real rows X (n) and fake rows Z (m) stacked, labels y = 1ⁿ ⊕ 0ᵐ and K
 NTK-GP trained for time t at rate η (λ = η t):
 
     D(X, Z; k, λ) = (I − exp(−λK)) y                                   (Eq. 3)
-    L(Z) = ½ ‖1 − D(X, Z; k, λ)‖²                                      (Eq. 16)
+    L(Z) = ½ ‖1 − D(X, Z; k, λ)‖²                                      (Eq. 16, loss "squared")
+
+The authors' released code scores the same discriminator with a cross-entropy
+instead (loss ``"cross_entropy"``, see :func:`ganntk_loss_from_kernel`):
+
+    L_CE(Z) = (1/N) Σ_i log(1 + exp(−[(I − exp(−λK)) (2y − 1)]_i)),   N = n + m
 
 Two routes compute exp(−λK) y:
 
@@ -33,6 +38,10 @@ from gantk.krylov import heat_apply_lanczos
 from gantk.precision import matmul
 
 Method = Literal["eigh", "expm", "lanczos"]
+Loss = Literal["squared", "cross_entropy"]
+
+#: The values of a run's ``loss`` setting.
+LOSSES = ("squared", "cross_entropy")
 
 #: Krylov dimension of the ``"lanczos"`` route (ignored by the others).
 KRYLOV_DIM = 64
@@ -124,12 +133,83 @@ def stack_kernel(
 
 
 def ganntk_loss_from_kernel(
-    k: Float[Array, "n n"], n_real: int, lam: float, *, method: Method = "eigh", krylov_dim: int = KRYLOV_DIM
+    k: Float[Array, "n n"],
+    n_real: int,
+    lam: float,
+    *,
+    method: Method = "eigh",
+    krylov_dim: int = KRYLOV_DIM,
+    loss: Loss = "squared",
 ) -> Float[Array, ""]:
-    """L = ½ ‖1 − D‖² (Eq. 16) for the stacked kernel of n_real real rows then fakes."""
+    """The GA-NTK loss for the stacked kernel K (N×N) of ``n_real`` real rows, then fakes.
+
+    ``loss="squared"``: L = ½ ‖1 − D‖² with D = (I − e^{−λK}) y (paper Eq. 16; Eq. 4
+    is the norm itself, with the same minimisers).
+
+    ``loss="cross_entropy"``: the authors' released code (ga-ntk/ga-ntk, commit 8151ac9,
+    ``ga-ntk/loss_fn.py``: ``ORIGIN_LOSS``, the loss of their README's commands). It
+    trains the NTK-GP by MSE on one-hot labels Y = [1 − y, y] (N×2, ``dataset.py:62-72``),
+    so its outputs are f = (I − e^{−λK}) Y (``loss_fn.py:45-51,64-65``), and scores them
+    with a softmax cross-entropy against the class "real" for every row, averaged over
+    the N rows (``loss_fn.py:28-29,66``)::
+
+        L_CE = −(1/N) Σ_i log softmax(f_i)_real = (1/N) Σ_i log(1 + exp(f_i,fake − f_i,real))
+
+    and f_i,fake − f_i,real = [(I − e^{−λK})(1 − 2y)]_i, so with the ±1 labels s = 2y − 1
+
+        L_CE = (1/N) Σ_i softplus(−D_±,i),   D_± = (I − e^{−λK}) s,
+
+    computed here with one exp(−λK) s: the logistic loss of the ±1-label
+    discriminator calling every row real. The small ridge their code adds to K before the
+    eigendecomposition (``diag_reg`` 1e-5 of the mean diagonal, ``loss_fn.py:10,47-50``)
+    is left out: it scales e^{−λK} by e^{−1e-5 λ tr(K)/N} ≈ 1.
+
+    Args:
+      k: (N, N) symmetric kernel over X ⊕ Z, reals first.
+      n_real: n, the real rows.
+      lam: λ = η t of the NTK-GP.
+      method, krylov_dim: the route through e^{−λK} (module docstring).
+      loss: ``"squared"`` or ``"cross_entropy"``.
+
+    Returns:
+      The scalar loss.
+    """
     y = labels(n_real, k.shape[0] - n_real, k.dtype)
-    d = discriminator(k, y, lam, method=method, krylov_dim=krylov_dim)
-    return 0.5 * jnp.sum((1.0 - d) ** 2)
+    if loss == "squared":
+        d = discriminator(k, y, lam, method=method, krylov_dim=krylov_dim)
+        return 0.5 * jnp.sum((1.0 - d) ** 2)
+    if loss == "cross_entropy":
+        d_pm = discriminator(k, 2.0 * y - 1.0, lam, method=method, krylov_dim=krylov_dim)
+        return jnp.mean(jax.nn.softplus(-d_pm))
+    raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
+
+
+def lambda_from_training(rate: float, time: float, rows: int, outputs: int = 2) -> float:
+    """λ of an NTK-GP trained by neural-tangents' ``gradient_descent_mse`` for ``time`` steps at ``rate``.
+
+    neural-tangents measures time in steps of the rate and divides it by the number of
+    label entries (``predict.gradient_descent_mse``: ``t = t * learning_rate`` and
+    ``expm1(−λ_i t / y_train.size)``), so the NTK-GP's mean prediction is (I − e^{−λK}) Y with
+
+        λ = rate · time / (rows · outputs).
+
+    The authors' code calls it with rate 0.01 (``ga-ntk/loss_fn.py:9``), time
+    65536 · ``train_t_rate`` (``ga-ntk/GAN_t_model.py:28-29``; their README uses rate 2
+    for MNIST and CIFAR-10, 4 for CelebA, ``ga-ntk/readme.md:9,14,21``) and two-column
+    one-hot labels over the n + m rows (``ga-ntk/dataset.py:62-72``): at n = m = 256,
+    λ = 0.01 · 131072 / 1024 = 1.28 (MNIST, CIFAR-10) and 2.56 (CelebA); at n = m = 64
+    the same time gives λ = 5.12. λ so depends on the number of rows of K, unlike
+    Algorithm 1's.
+
+    Args:
+      rate: the NTK-GP's learning rate η.
+      time: its training steps t.
+      rows: rows of the kernel the discriminator is trained on (n + m; 2b batch-wise).
+      outputs: label columns (2: one-hot real/fake).
+    """
+    if rate <= 0 or time <= 0 or rows < 1 or outputs < 1:
+        raise ValueError(f"need rate > 0, time > 0, rows >= 1, outputs >= 1; got {rate}, {time}, {rows}, {outputs}")
+    return float(rate) * float(time) / (rows * outputs)
 
 
 def ganntk_loss(
@@ -142,8 +222,9 @@ def ganntk_loss(
     method: Method = "eigh",
     tile: int | None = None,
     krylov_dim: int = KRYLOV_DIM,
+    loss: Loss = "squared",
 ) -> Float[Array, ""]:
-    """The GA-NTK loss of fakes ``z`` against reals ``x`` with a precomputed K_xx.
+    """The GA-NTK loss (``loss``: see :func:`ganntk_loss_from_kernel`) of fakes ``z`` against reals ``x``.
 
     Only K_xz and K_zz depend on ``z``; K_xx = ``kernel_matrix(net, x)`` is passed in
     so a run computes it once. K_zz is symmetric: only its upper blocks are evaluated
@@ -152,7 +233,7 @@ def ganntk_loss(
     k_xz = kernel_matrix(net, x, z, tile=tile)
     k_zz = kernel_matrix(net, z, tile=tile, blocks=SYMMETRIC_BLOCKS)
     k = stack_kernel(k_xx, k_xz, k_zz)
-    return ganntk_loss_from_kernel(k, x.shape[0], lam, method=method, krylov_dim=krylov_dim)
+    return ganntk_loss_from_kernel(k, x.shape[0], lam, method=method, krylov_dim=krylov_dim, loss=loss)
 
 
 def multires_loss(
@@ -165,6 +246,7 @@ def multires_loss(
     method: Method = "eigh",
     tile: int | None = None,
     krylov_dim: int = KRYLOV_DIM,
+    loss: Loss = "squared",
 ) -> Float[Array, ""]:
     """Σ_m L_m(Z): the losses of several NTK-GPs, each with its kernel and λ (Eq. 7).
 
@@ -174,7 +256,7 @@ def multires_loss(
     if not (len(k_xx) == len(nets) == len(lams)):
         raise ValueError(f"need one K_xx and one λ per kernel: {len(k_xx)} K_xx, {len(nets)} nets, {len(lams)} λ")
     return sum(
-        ganntk_loss(z, x, kxx, net, lam, method=method, tile=tile, krylov_dim=krylov_dim)
+        ganntk_loss(z, x, kxx, net, lam, method=method, tile=tile, krylov_dim=krylov_dim, loss=loss)
         for kxx, net, lam in zip(k_xx, nets, lams)
     )
 
@@ -188,6 +270,7 @@ def batchwise_loss(
     *,
     method: Method = "eigh",
     krylov_dim: int = KRYLOV_DIM,
+    loss: Loss = "squared",
 ) -> Float[Array, ""]:
     """The batch-wise objective (Eq. 5) on one sampled batch of b real and b fake rows.
 
@@ -195,4 +278,4 @@ def batchwise_loss(
     indices; the caller samples the indices (``gantk.synth``). The 2b×2b kernels
     then discriminate the batch, so the run fools many small discriminators.
     """
-    return multires_loss(z_batch, x_batch, k_xx_batch, nets, lams, method=method, krylov_dim=krylov_dim)
+    return multires_loss(z_batch, x_batch, k_xx_batch, nets, lams, method=method, krylov_dim=krylov_dim, loss=loss)

@@ -31,7 +31,7 @@ import numpy as np
 import optax
 import pandas as pd
 
-from gantk.gp import Method, batchwise_loss, multires_loss
+from gantk.gp import LOSSES, Loss, Method, batchwise_loss, multires_loss
 from gantk.io import load_checkpoint, save_checkpoint, save_json, save_npz, save_run
 from gantk.kernels import kernel_matrix, preset
 from gantk.logging_utils import LOGGER_NAME
@@ -62,6 +62,8 @@ class SynthConfig:
       dtype: ``"float32"`` or ``"float64"`` (turns on JAX's 64-bit mode).
       method: ``"eigh"``, ``"expm"`` or ``"lanczos"``: the route through exp(−λK)
         (see ``gantk.gp``); ``"lanczos"`` is for large N.
+      loss: ``"squared"`` (½‖1 − D‖², paper Eq. 16) or ``"cross_entropy"`` (the authors'
+        released code; ``gantk.gp.ganntk_loss_from_kernel``).
       krylov_dim: Lanczos steps of the ``"lanczos"`` route.
       tile: tile size for kernel matrices (``None`` = untiled).
       stop: which step's Z is the result, and whether to halt early (a
@@ -81,6 +83,7 @@ class SynthConfig:
     clip: tuple[float, float] = (0.0, 1.0)
     dtype: str = "float32"
     method: Method = "eigh"
+    loss: Loss = "squared"
     tile: int | None = None
     krylov_dim: int = 64
     stop: StopRule = StopRule()
@@ -102,6 +105,8 @@ class SynthConfig:
             raise ValueError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
         if self.method not in ("eigh", "expm", "lanczos"):
             raise ValueError(f"method must be 'eigh', 'expm' or 'lanczos', got {self.method!r}")
+        if self.loss not in LOSSES:
+            raise ValueError(f"loss must be one of {LOSSES}, got {self.loss!r}")
         if self.krylov_dim < 2:
             raise ValueError(f"krylov_dim must be at least 2, got {self.krylov_dim}")
         if self.steps < 0 or self.lr <= 0:
@@ -182,7 +187,8 @@ def _make_step(cfg: SynthConfig):
     def loss_and_grad(z, step, x, k_xx, key):
         if cfg.batch_size is None:
             return jax.value_and_grad(multires_loss)(
-                z, x, k_xx, nets, cfg.lambdas, method=cfg.method, tile=cfg.tile, krylov_dim=cfg.krylov_dim
+                z, x, k_xx, nets, cfg.lambdas, method=cfg.method, tile=cfg.tile, krylov_dim=cfg.krylov_dim,
+                loss=cfg.loss,
             )
         b = cfg.batch_size
         key_x, key_z = jax.random.split(jax.random.fold_in(key, step))
@@ -190,7 +196,8 @@ def _make_step(cfg: SynthConfig):
         idx_z = jax.random.choice(key_z, z.shape[0], (b,), replace=False)
         k_sub = [k[idx_x][:, idx_x] for k in k_xx]
         loss, g_batch = jax.value_and_grad(batchwise_loss)(
-            z[idx_z], x[idx_x], k_sub, nets, cfg.lambdas, method=cfg.method, krylov_dim=cfg.krylov_dim
+            z[idx_z], x[idx_x], k_sub, nets, cfg.lambdas, method=cfg.method, krylov_dim=cfg.krylov_dim,
+            loss=cfg.loss,
         )
         return loss, jnp.zeros_like(z).at[idx_z].add(g_batch)
 

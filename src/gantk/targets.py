@@ -91,6 +91,7 @@ GRID_FIGURES: dict[str, tuple[str, ...]] = {
     "fig17": ("ga_ntk", "ga_ntkg"),
     "fig18": ("ga_ntk", "ga_ntkg"),
     "fig19": ("ga_ntk", "ga_ntkg"),
+    "frontier": ("ga_ntk",),
 }
 
 _KIND_NAMES = {"ga_ntk": "GA-NTK", "ga_ntkg": "GA-CNTKg"}
@@ -244,6 +245,7 @@ FIGURE_DATA_TYPES = {
     "fig17": "images",
     "fig18": "images",
     "fig19": "images",
+    "frontier": "images",
 }
 
 
@@ -263,6 +265,27 @@ def check_figures(config: Mapping) -> list[str]:
             continue
         problems += _wrong_data(config, name)
         problems += _wrong_kind(config, name, fig)
+    return problems + _check_frontier(config)
+
+
+def _check_frontier(config: Mapping) -> list[str]:
+    """The frontier figure needs FID (``metrics.fid``) and GA-NTK runs on free points."""
+    fig = (config.get("figures") or {}).get("frontier")
+    if not fig:
+        return []
+    problems = []
+    if not (config.get("metrics") or {}).get("fid"):
+        problems.append(
+            "config key 'metrics.fid' is missing: figures.frontier scores FID along each run with "
+            "the extractor and split statistics of metrics.fid (set at least {samples: ...})"
+        )
+    for j, method in enumerate(fig.get("methods") or []):
+        kind = config["methods"].get(method, {}).get("kind", "ga_ntk")
+        if method in config["methods"] and kind != "ga_ntk":
+            problems.append(
+                f"config key 'figures.frontier.methods[{j}]': {method!r} is of kind {kind!r}; the frontier "
+                "follows GA-NTK runs on free points (kind ga_ntk) along their snapshots"
+            )
     return problems
 
 

@@ -74,6 +74,7 @@ FIGURES = {
     "fig17": "results/figures/fig17_nearest.png",
     "fig18": "results/figures/fig18_nearest.png",
     "fig19": "results/figures/fig19_nearest.png",
+    "frontier": "results/figures/frontier.png",
 }
 
 

@@ -25,13 +25,12 @@ if dataset["type"] == "toy":
         save_npz(path, points=sample_mixture(source, n, s), meta=np.array(json.dumps(meta)))
 else:
     from gantk.data.registry import dataset_selection, make_subsample
-    from gantk.data.subsample import subsample_indices, write_subsample
+    from gantk.data.subsample import heldout_indices, write_subsample
 
     subset = make_subsample(source, dataset["options"], n, seed, out.data)
     selection = dataset_selection(source, dataset["options"])
-    rest = np.setdiff1d(np.arange(len(selection)), subset.indices)
-    count = min(n, len(rest))
-    picked = rest[subsample_indices(len(rest), count, reference_seed)] if count else rest[:0]
+    picked = heldout_indices(len(selection), subset.indices, n, reference_seed)
+    count, rest = len(picked), len(selection) - len(subset.indices)
     meta = {**subset.meta, "n": count, "seed": reference_seed, "heldout_from": "images outside the subset"}
     write_subsample(
         out.heldout,
@@ -41,4 +40,4 @@ else:
         source_index=selection.source_index[picked],
         source_name=selection.source_name[picked],
     )
-    log.info("%s: %d images, %d held out of %d outside the subset", selection.description, n, count, len(rest))
+    log.info("%s: %d images, %d held out of %d outside the subset", selection.description, n, count, rest)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from _job import read_subset, remove_checkpoint, start
 
-from gantk.config import synth_kwargs
+from gantk.config import run_lambdas, synth_kwargs
 from gantk.io import load_json
 from gantk.metrics import am_ssim
 from gantk.stopping import heldout_step
@@ -25,7 +25,8 @@ searches = [load_json(path) for path in snakemake.input.lambdas]
 found = [s["kernel"] for s in searches]
 if found != list(settings["kernels"]):
     raise ValueError(f"λ files {list(snakemake.input.lambdas)} are for kernels {found}, the run uses {settings['kernels']}")
-cfg = SynthConfig(**synth_kwargs(settings), lambdas=tuple(s["lam"] for s in searches), seed=int(snakemake.params.seed))
+lambdas = run_lambdas(settings, [s["lam"] for s in searches], len(x))
+cfg = SynthConfig(**synth_kwargs(settings), lambdas=lambdas, seed=int(snakemake.params.seed))
 log.info("settings %s", cfg.to_dict())
 
 checkpoint = Path(snakemake.params.checkpoint_dir) / f"{cfg.fingerprint()}_{cfg.steps}.npz"

@@ -73,6 +73,18 @@ def subsample_indices(count: int, n: int, seed: int, *, what: str = "the dataset
     return np.sort(positions).astype(np.int64)
 
 
+def heldout_indices(count: int, subset: Int[np.ndarray, " n"], n: int, seed: int) -> Int[np.ndarray, " m"]:
+    """Up to n positions out of ``count`` outside ``subset``, drawn with ``seed``: a held-out real sample.
+
+    The positions not in ``subset`` are listed in order and min(n, their number) of them are
+    drawn by :func:`subsample_indices`; the subsample rule's held-out reference is this draw
+    with n the subset size and the reference seed.
+    """
+    rest = np.setdiff1d(np.arange(int(count)), np.asarray(subset))
+    m = min(int(n), len(rest))
+    return rest[subsample_indices(len(rest), m, seed)] if m else rest[:0]
+
+
 def subsample(
     images: Float[np.ndarray, "N h w c"], n: int, seed: int, *, what: str = "the dataset"
 ) -> tuple[Float[np.ndarray, "n h w c"], Int[np.ndarray, " n"]]:
