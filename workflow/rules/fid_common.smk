@@ -14,11 +14,19 @@ def fid_settings(wildcards=None):
     return config["metrics"]["fid"]
 
 
-def fid_sample_files(wildcards):
-    """The run's samples and those of its extra Z sets, in set order."""
-    run = run_of(wildcards)
-    extra = [
-        f"{ZSET_RUN}/samples.npz".format(**run._asdict(), zset=k)
-        for k in range(1, run_zsets(config, run))
-    ]
-    return [run_files(run, "samples.npz"), *extra]
+def zset_files(name):
+    """Input function: file ``name`` of the run and of each of its extra Z sets, in set order."""
+
+    def inputs(wildcards):
+        run = run_of(wildcards)
+        extra = [
+            f"{ZSET_RUN}/{name}".format(**run._asdict(), zset=k)
+            for k in range(1, run_zsets(config, run))
+        ]
+        return [run_files(run, name), *extra]
+
+    return inputs
+
+
+#: The run's samples and those of its extra Z sets, in set order.
+fid_sample_files = zset_files("samples.npz")

@@ -3,60 +3,7 @@
 # many held-out real images; the figure draws FID against AM-SSIM, one curve per setting.
 # Scores use the extractor and split statistics of `metrics.fid` (rules/fid.smk) and
 # `metrics.fid.samples` images per score, pooled over the run's Z sets.
-# Needs rules/common.smk and rules/fid_common.smk first.
-
-FID_ALONG_RUN = "results/metrics/{dataset}/n{n}_s{seed}/{method}_fid_along_run.csv"
-FID_HELDOUT = "results/metrics/{dataset}/n{n}_s{seed}/reference/heldout_fid.json"
-FRONTIER_TABLE = "results/frontier/frontier.csv"
-FRONTIER_REFERENCES = "results/frontier/references.csv"
-
-
-def zset_files(name):
-    """Input function: file ``name`` of the run and of each of its extra Z sets, in set order."""
-
-    def inputs(wildcards):
-        run = run_of(wildcards)
-        extra = [
-            f"{ZSET_RUN}/{name}".format(**run._asdict(), zset=k)
-            for k in range(1, run_zsets(config, run))
-        ]
-        return [run_files(run, name), *extra]
-
-    return inputs
-
-
-def frontier_runs():
-    """The runs the frontier figure shows, in the order of its rows and methods."""
-    figure_config("frontier")
-    return figure_runs(config, "frontier")
-
-
-def frontier_rows():
-    """The frontier figure's rows (data subsets), each with the paper source it stars."""
-    return [
-        {
-            **row,
-            "paper": row.get("paper") or config["datasets"][row["dataset"]]["source"],
-        }
-        for row in figure_config("frontier")["rows"]
-    ]
-
-
-def frontier_inputs(wildcards):
-    """Per shown run its FID along the run and params; per row its held-out references."""
-    runs, rows = frontier_runs(), frontier_rows()
-    return {
-        "along": [FID_ALONG_RUN.format(**r._asdict()) for r in runs],
-        "params": [run_files(r, "params.json") for r in runs],
-        "reference": [
-            REFERENCE.format(dataset=r["dataset"], n=r["n"], seed=r["seed"])
-            for r in rows
-        ],
-        "heldout_fid": [
-            FID_HELDOUT.format(dataset=r["dataset"], n=r["n"], seed=r["seed"])
-            for r in rows
-        ],
-    }
+# Templates and input functions: rules/frontier_common.smk.
 
 
 rule fid_along_run:
