@@ -303,7 +303,7 @@ def test_a_folder_data_set_plans_the_autoencoder_generator_gan_and_fid_jobs(tmp_
         FOLDER_CONFIG.replace("methods: [ga_cntk]", "methods: [ga_cntk, ga_cntkg, wgan_gp]").replace(
             "log_every: 10}}", "log_every: 10}, ga_cntkg: {batch_size: 8}, wgan_gp: {batch_size: 8}}"
         )
-        + "autoencoders:\n  mine: {architecture: digits}\nmetrics:\n  fid: {samples: 32}\n"
+        + "autoencoders:\n  mine: {architecture: digits}\nmetrics:\n  fid: {samples: 32, methods: null}\n"
     )
     run = snakemake(cwd, "all", "-n", "--configfile", "mine.yaml")
     assert run.returncode == 0, run.stdout[-4000:]
@@ -325,10 +325,13 @@ def test_paper_config_restricted_to_one_experiment_plans_only_its_jobs(tmp_path)
     assert set(counts) <= {
         "all", "download", "subsample", "lambda_search", "synthesize", "run_metrics", "reference_metrics",
         "metrics_table", "table1", "synthesize_zset", "fid", "fid_extractor", "fid_split_stats", "fid_subset_stats",
+        "reproduction",
     }, counts
     outputs = re.findall(r"^    output: (.*)$", run.stdout, re.MULTILINE)
     assert all(
-        "mnist/n64_s0" in o or o.startswith(("data/mnist/train-", "results/tables/", "results/fid/")) for o in outputs
+        "mnist/n64_s0" in o or o.startswith(("data/mnist/train-", "results/tables/", "results/fid/"))
+        or o == "results/reproduction.md"
+        for o in outputs
     ), outputs
     assert "fig3 is left out of 'all': it needs run mnist n=256 seed=0 ga_cntk in the experiments" in run.stdout
 

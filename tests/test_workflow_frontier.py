@@ -7,6 +7,7 @@ Skips without torch or the packaged Inception weights. About two minutes on 2 co
 from __future__ import annotations
 
 import importlib.util
+import json
 
 import numpy as np
 import pandas as pd
@@ -52,8 +53,11 @@ def test_the_frontier_data_has_one_row_per_setting_and_scored_snapshot(drawn):
     along = {m: pd.read_csv(drawn / f"results/metrics/{SUBSET}/{m}_fid_along_run.csv") for m in METHODS}
     assert table["method"].tolist() == [m for m in METHODS for _ in range(len(along[m]))]
     assert not table.duplicated(["method", "step", "selected"]).any()
-    for m in METHODS:  # 30 steps: snapshots 10, 20, 30 of which 2 geometric; samples.npz is step 30
-        assert along[m]["step"].tolist() == [10, 30] and along[m]["selected"].tolist() == [False, True]
+    for m in METHODS:  # 30 steps: snapshots 10, 20, 30 of which 2 geometric, and the selected step
+        selected = json.loads((drawn / f"results/runs/{SUBSET}/{m}/stop.json").read_text())["selected_step"]
+        steps = sorted({10, 30, selected})
+        assert along[m]["step"].tolist() == steps, m
+        assert along[m]["selected"].tolist() == [step == selected for step in steps], m
     assert (table["fid_samples"] == 12).all() and np.isfinite(table["fid"]).all()
     references = pd.read_csv(drawn / "results/frontier/references.csv")
     assert references["kind"].tolist() == ["heldout"]  # paper Table 1 has no n = 12: no star

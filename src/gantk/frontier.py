@@ -31,19 +31,14 @@ from jaxtyping import Float
 
 from gantk.metrics.fid import Stats, frechet_distance, statistics
 from gantk.metrics.fid_sets import pool_sets
+from gantk.tables import PAPER_TABLE1
 
-#: GA-CNTK in the paper's Table 1 (``../shared/paper/ga-ntk-paper.txt``, Table 1, column
-#: "GACNTK"), keyed by (data source, n): FID of 2048 images (§8.2) and AM-SSIM.
+#: GA-CNTK in the paper's Table 1, keyed by (data source, n): FID of 2048 images (§8.2) and
+#: AM-SSIM, read from the paper-values file (``gantk.tables.PAPER_TABLE1``).
 PAPER_GA_CNTK: dict[tuple[str, int], dict[str, float]] = {
-    ("mnist", 64): {"fid": 31.10, "am_ssim": 0.49},
-    ("mnist", 128): {"fid": 21.14, "am_ssim": 0.52},
-    ("mnist", 256): {"fid": 14.96, "am_ssim": 0.54},
-    ("cifar10", 64): {"fid": 55.54, "am_ssim": 0.41},
-    ("cifar10", 128): {"fid": 39.98, "am_ssim": 0.41},
-    ("cifar10", 256): {"fid": 28.40, "am_ssim": 0.42},
-    ("celeba", 64): {"fid": 30.83, "am_ssim": 0.60},
-    ("celeba", 128): {"fid": 33.51, "am_ssim": 0.51},
-    ("celeba", 256): {"fid": 63.15, "am_ssim": 0.38},
+    (source, n): {"fid": v["paper_fid"], "am_ssim": v["paper_am_ssim"]}
+    for (source, n, method), v in PAPER_TABLE1.items()
+    if method == "ga_cntk"
 }
 
 #: Generated images behind each FID of the paper (§8.2).
