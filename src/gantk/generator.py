@@ -615,7 +615,7 @@ def train_generator(
         params, stats, opt_state = new[:3]
         done = step + 1
         progress.record(done, loss, gnorm)
-        if progress.snapshot_due(done) or (halted and progress.snapshot_steps[-1] != done):
+        if progress.snapshot_due(done, last=halted):
             progress.add_snapshot(done, snapshot(params, stats))
         interrupted = stop_after is not None and done >= stop_after
         if ckpt is not None and progress.checkpoint_due(done, interrupted or halted):

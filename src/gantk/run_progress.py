@@ -96,9 +96,10 @@ class RunProgress:
             log.info("step %d/%d loss %.6g grad %.3g (%.1f steps/s)", done, self.total, loss, gnorm, rate)
             self._t_last, self._step_last = now, done
 
-    def snapshot_due(self, done: int) -> bool:
-        """Whether step ``done`` is snapshotted (every ``snapshot_every`` and the last, once each)."""
-        due = (self.snapshot_every and done % self.snapshot_every == 0) or done == self.total
+    def snapshot_due(self, done: int, last: bool = False) -> bool:
+        """Whether step ``done`` is snapshotted: every ``snapshot_every`` steps and the run's last
+        step (``total``, or ``done`` itself when ``last``: a run that halts early), once each."""
+        due = (self.snapshot_every and done % self.snapshot_every == 0) or done == self.total or last
         return bool(due) and self.snapshot_steps[-1] != done
 
     def add_snapshot(self, done: int, snapshot) -> None:

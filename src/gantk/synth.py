@@ -281,7 +281,7 @@ def synthesize(
         z, opt_state = z_new, opt_state_new
         done = step + 1
         progress.record(done, loss, gnorm)
-        if progress.snapshot_due(done) or (halted and progress.snapshot_steps[-1] != done):
+        if progress.snapshot_due(done, last=halted):
             progress.add_snapshot(done, np.asarray(z))
         interrupted = stop_after is not None and done >= stop_after
         if ckpt is not None and progress.checkpoint_due(done, interrupted or halted):
