@@ -14,7 +14,7 @@ development machine, 8 of them compiling StyleGAN2):
 An iteration is what the training loop does once: n_dis discriminator steps and one
 generator step, with the loss values fetched to the host (as ``train_gan`` does for its
 NaN check). Timing starts after ``--warmup`` iterations (compilation excluded; it is
-reported separately). ``ga_cntk_batch`` times ``gantk.synth.synthesize`` batch-wise with
+reported separately). ``ga_cntk_batch`` times ``gantk.synthesis.ga_ntk.synthesize`` batch-wise with
 ``--ga-ntk-b`` rows per side (32: the paper's b = 64 counts both sides) on n = 256
 random images, from the run's own curve (its first, compiling step excluded).
 """
@@ -64,7 +64,7 @@ def time_gan(method: str, shape, *, width: float, batch: int, latent: int, itera
 
 
 def time_ga_cntk(shape, *, b: int, iterations: int) -> dict:
-    from gantk.synth import SynthConfig, synthesize
+    from gantk.synthesis.ga_ntk import SynthConfig, synthesize
 
     x = np.random.default_rng(0).uniform(size=(256, *shape)).astype(np.float32)
     cfg = SynthConfig(kernels=(PRESETS[tuple(shape)],), lambdas=(1.0,), steps=iterations + 1, batch_size=b,

@@ -3,7 +3,7 @@
     python benchmarks/generator_speed.py --architecture celeba --batch-size 64 --steps 300   # GPU: the paper's setting
     python benchmarks/generator_speed.py --architecture digits --batch-size 64 --steps 200   # CPU, default-run sizes
 
-Runs ``gantk.generator.train_generator`` (the public training loop, including the host
+Runs ``gantk.generator.ga_cntkg.train_generator`` (the public training loop, including the host
 sync of each step's loss) on random images of the architecture's shape, with a randomly
 initialised autoencoder of that architecture (the weights do not change the cost), and
 reports iterations per second over the steps after the first (compilation excluded),
@@ -27,8 +27,8 @@ import jax
 import numpy as np
 from table_rows import emit
 
-from gantk.autoencoder import AE_PRESETS, Autoencoder, init_variables
-from gantk.generator import GeneratorConfig, train_generator
+from gantk.generator.autoencoder import AE_PRESETS, Autoencoder, init_variables
+from gantk.generator.ga_cntkg import GeneratorConfig, train_generator
 
 
 def bench(architecture: str, b: int, n: int, steps: int, width: float, kernel: str, method: str) -> dict:

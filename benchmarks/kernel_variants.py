@@ -39,7 +39,7 @@ from gantk.kernels import Conv, Relu, input_shape, preset
 from gantk.kernels.activations import _pair_shapes, _safe_sqrt, arccos_kernels
 from gantk.kernels.layers import _activation
 from gantk.kernels.state import KernelState
-from gantk.precision import FULL
+from gantk.common.precision import FULL
 
 
 class PatchInputNet:

@@ -7,7 +7,7 @@
 The step is the same on both sides: value and ∇_Z of the GA-NTK loss ½‖1 − D‖² with
 D = (I − exp(−λK)) y, K_xx precomputed, λ = 1 (``--lam``), float32, uniform inputs in [0, 1)
 shared by both engines, every product at full float32 precision. gantk runs its default
-route (``gantk.gp.ganntk_loss``: eigendecomposition with its own VJP, untiled unless
+route (``gantk.objective.gp.ganntk_loss``: eigendecomposition with its own VJP, untiled unless
 ``--tile``); neural-tangents 0.6.5 runs ``stax`` kernels and ``jax.scipy.linalg.expm``
 (``nt_worker.py``) in its own environment, a subprocess started with ``--nt-python``
 (default ``$NT_PYTHON``, else ``/work/ntenv/bin/python``), made with the install line of
@@ -40,7 +40,7 @@ import numpy as np
 from table_rows import emit
 from timing import call_seconds
 
-from gantk.gp import ganntk_loss
+from gantk.objective.gp import ganntk_loss
 from gantk.kernels import input_shape, kernel_matrix, preset
 
 HERE = Path(__file__).resolve().parent

@@ -2,7 +2,7 @@
 
     python benchmarks/precision_check.py --preset cntk_mnist --n 64 256 --tile 128 --method eigh lanczos
 
-For each n, method and regime it runs ``gantk.precision.step_error``: the same step in
+For each n, method and regime it runs ``gantk.experiments.precision_check.step_error``: the same step in
 float32 (the runtime's dtype, every product at full float32 precision) and in float64,
 on real rows x ~ U[0, 1] and fakes z that are either fresh noise (a run's start) or
 x + 0.01·N(0, 1) (a run's end, correlations near 1 where arccos is steep). The issue's
@@ -22,7 +22,7 @@ import numpy as np  # noqa: E402
 from table_rows import emit  # noqa: E402
 
 from gantk.kernels import input_shape, preset  # noqa: E402
-from gantk.precision import step_error  # noqa: E402
+from gantk.experiments.precision_check import step_error  # noqa: E402
 
 
 def main() -> None:

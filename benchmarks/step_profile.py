@@ -31,7 +31,7 @@ import numpy as np
 from table_rows import emit
 from timing import median_seconds
 
-from gantk.gp import ganntk_loss, ganntk_loss_from_kernel, stack_kernel
+from gantk.objective.gp import ganntk_loss, ganntk_loss_from_kernel, stack_kernel
 from gantk.kernels import input_shape, kernel_matrix, preset
 from gantk.kernels.state import input_state
 

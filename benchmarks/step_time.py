@@ -33,7 +33,7 @@ import numpy as np
 from table_rows import emit
 from timing import median_seconds
 
-from gantk.gp import ganntk_loss_from_kernel, multires_loss, stack_kernel
+from gantk.objective.gp import ganntk_loss_from_kernel, multires_loss, stack_kernel
 from gantk.kernels import input_shape, kernel_matrix, preset
 
 

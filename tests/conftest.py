@@ -1,7 +1,7 @@
 """Test-wide settings: float64 available for reference comparisons; one persistent XLA
 compilation cache for the whole suite.
 
-The cache folder (``gantk.compile_cache``) is the repository's ``.jax_cache/`` unless
+The cache folder (``gantk.common.compile_cache``) is the repository's ``.jax_cache/`` unless
 ``GANTK_JAX_CACHE`` says otherwise. It is exported before any test starts, so the workflow
 jobs that tests launch as subprocesses (in temporary working directories) share it: the
 same job programs compile once per suite, not once per workflow run.
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jax
 
-from gantk.compile_cache import ENV_VAR, cache_dir, enable
+from gantk.common.compile_cache import ENV_VAR, cache_dir, enable
 
 jax.config.update("jax_enable_x64", True)
 

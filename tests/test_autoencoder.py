@@ -7,7 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from gantk.autoencoder import (
+from gantk.generator.autoencoder import (
     AE_PRESETS,
     AEArchitecture,
     AETrainConfig,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gantk.baselines.losses import LOSSES, get_loss, gradient_penalty, r1_penalty
-from gantk.baselines.networks import PointDiscriminator
+from gantk.nets.gan import PointDiscriminator
 
 REAL = jnp.array([2.0, 0.5, -1.0], jnp.float64)
 FAKE = jnp.array([-3.0, 0.0, 1.5], jnp.float64)

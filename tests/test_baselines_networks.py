@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from gantk.baselines.methods import METHODS, get_method
-from gantk.baselines.networks import ImageDiscriminator, conv_depth
-from gantk.baselines.stylegan2 import ModulatedConv, blur, minibatch_stddev, upsample_2x
+from gantk.nets.gan import ImageDiscriminator, conv_depth
+from gantk.nets.stylegan2 import ModulatedConv, blur, minibatch_stddev, upsample_2x
 
 IMAGE_SHAPES = [(8, 8, 1), (25, 25, 1), (28, 28, 1), (32, 32, 3), (64, 64, 3)]
 

@@ -4,7 +4,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from gantk.baselines.spectral_norm import COLLECTION, SpectralConv, SpectralDense, as_matrix, power_iteration
+from gantk.nets.spectral_norm import COLLECTION, SpectralConv, SpectralDense, as_matrix, power_iteration
 
 
 def test_power_iteration_converges_to_the_largest_singular_value():

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gantk.baselines.speed import speed_row, table9, to_markdown
+from gantk.experiments.table9_speed import speed_row, table9, to_markdown
 
 
 def _curve(losses, step_seconds=0.5, compile_seconds=10.0):
@@ -41,7 +41,7 @@ def test_curves_without_the_needed_columns_are_refused():
 
 
 def test_the_papers_values_follow_ours_where_known():
-    from gantk.tables import PAPER_TABLE9, with_paper_values
+    from gantk.experiments.tables import PAPER_TABLE9, with_paper_values
 
     rows = [{"dataset": "m", "n": 256, "seed": 0, "method": m, **speed_row(_curve([3.0, 2.0, 1.0]), patience=2, window=1)}
             for m in ("ga_cntk_batch", "wgan_gp")]

@@ -9,9 +9,9 @@ import pytest
 from gantk.baselines import METHODS, GANConfig, get_method, train_gan
 from gantk.baselines.train import init_state, make_updates
 from gantk.data.toy import sample_mixture
-from gantk.io import load_json, load_npz
+from gantk.common.io import load_json, load_npz
 from gantk.metrics.toy import mode_coverage, wasserstein_distance
-from gantk.synth import NonFiniteLossError
+from gantk.synthesis.ga_ntk import NonFiniteLossError
 
 TINY = dict(width=0.0625, batch_size=16, latent_dim=8, log_every=0)
 

@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from gantk.baselines import METHODS, GANConfig
-from gantk.baselines.workflow import baseline_needs, check_config
-from gantk.config import ConfigError, Run, expand_runs, run_settings, validate_config
+from gantk.workflow.baselines import baseline_needs, check_config
+from gantk.workflow.config import ConfigError, Run, expand_runs, run_settings, validate_config
 
 CONFIG = {
     "datasets": {

@@ -1,4 +1,4 @@
-"""gantk.compile_cache: where the persistent XLA cache goes, and that a second process reuses it.
+"""gantk.common.compile_cache: where the persistent XLA cache goes, and that a second process reuses it.
 
 The end-to-end case starts a workflow job's start-up (``workflow/scripts/_job.start``) in
 two fresh processes with one cache folder: the first writes the compiled program, the
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from gantk.compile_cache import DEFAULT_DIR, ENV_VAR, cache_dir
+from gantk.common.compile_cache import DEFAULT_DIR, ENV_VAR, cache_dir
 
 REPO = Path(__file__).resolve().parents[1]
 # A hang guard only, about 10x a cold start of JAX plus one compilation on 2 shared cores.

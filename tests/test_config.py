@@ -1,4 +1,4 @@
-"""The workflow config schema and gantk.config: every shipped config is valid, bad ones are
+"""The workflow config schema and gantk.workflow.config: every shipped config is valid, bad ones are
 rejected with the key named, and runs/settings come out as the configs say."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gantk.config import (
+from gantk.workflow.config import (
     ConfigError,
     Run,
     expand_runs,
@@ -19,7 +19,7 @@ from gantk.config import (
     synth_kwargs,
     validate_config,
 )
-from gantk.targets import figure_needs, figure_runs, target_needs
+from gantk.workflow.targets import figure_needs, figure_runs, target_needs
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA_PATH = REPO / "workflow" / "schemas" / "config.schema.yaml"
@@ -241,7 +241,7 @@ def test_figure_runs_list_rows_times_methods(default, schema):
 
 
 def test_schema_kernel_names_are_the_library_presets(schema):
-    from gantk.generator import CODE_KERNELS
+    from gantk.generator.ga_cntkg import CODE_KERNELS
     from gantk.kernels import PRESETS
 
     assert sorted(schema["$defs"]["kernel"]["enum"]) == sorted(PRESETS)
@@ -257,7 +257,7 @@ def test_schema_resource_sections_are_the_workflow_rules(schema):
 
 @pytest.mark.parametrize("name", CONFIGS)
 def test_every_run_of_a_shipped_config_makes_a_valid_synth_config(name, schema):
-    from gantk.synth import SynthConfig
+    from gantk.synthesis.ga_ntk import SynthConfig
 
     config = load_config(REPO / "config" / name, schema)
     for run in expand_runs(config):
@@ -294,7 +294,7 @@ def _with_generator(config: dict, **method) -> dict:
 
 @pytest.mark.parametrize("name", CONFIGS)
 def test_every_ga_cntkg_run_of_a_shipped_config_makes_a_valid_generator_config(name, schema):
-    from gantk.generator import GeneratorConfig
+    from gantk.generator.ga_cntkg import GeneratorConfig
 
     config = load_config(REPO / "config" / name, schema)
     for run in expand_runs(config):
@@ -370,7 +370,7 @@ def _merged(*names: str) -> dict:
 
 
 def test_authors_config_runs_the_paper_experiments_with_the_authors_ga_cntk(schema):
-    from gantk.config import run_lambdas
+    from gantk.workflow.config import run_lambdas
 
     paper = validate_config(_merged("config.yaml", "paper.yaml"), schema)
     authors = validate_config(_merged("config.yaml", "paper.yaml", "authors.yaml"), schema)
@@ -392,7 +392,7 @@ def test_authors_config_runs_the_paper_experiments_with_the_authors_ga_cntk(sche
 
 
 def test_run_lambdas_are_searched_unless_set_from_training():
-    from gantk.config import run_lambdas
+    from gantk.workflow.config import run_lambdas
 
     assert run_lambdas({"kernels": ["a", "b"]}, [2.0, 4.0], 64) == (2.0, 4.0)
     training = {"kernels": ["a"], "lambda_from_training": {"rate": 0.01, "time": 131072}}

@@ -27,7 +27,7 @@ from gantk.data import builtin
 from gantk.data.celeba import celeba_selection, load_celeba, load_celeba_hq, read_celeba_attributes
 from gantk.data.cifar10 import CIFAR10_CLASSES, cifar10_selection, load_cifar10
 from gantk.data.imagenet import imagenet_class_selection, imagenet_wnid, load_imagenet_class
-from gantk.data.imagenet_classes import IMAGENET_CLASSES
+from gantk.data.imagenet import IMAGENET_CLASSES
 from gantk.data.images import natural_key, read_square_image
 from gantk.data.mnist import load_mnist, load_mnist_labels, mnist_selection, read_idx
 from gantk.data.registry import DATASETS, image_shape, load_dataset, resolve_options

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from gantk.config import Run
-from gantk.metrics.fid_sets import ZSET_SEED_STRIDE, fid_runs, pool_sets, run_zsets, zset_count, zset_seed
+from gantk.workflow.config import Run
+from gantk.metrics.fid_sets import ZSET_SEED_STRIDE, pool_sets, zset_count, zset_seed
+from gantk.workflow.fid import fid_runs, run_zsets
 
 CONFIG = {
     "datasets": {

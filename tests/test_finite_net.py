@@ -1,4 +1,4 @@
-"""gantk.finite_net: the finite-width network of a preset tends to the preset's NTK as it widens."""
+"""gantk.nets.finite_net: the finite-width network of a preset tends to the preset's NTK as it widens."""
 
 import jax
 import jax.numpy as jnp
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gantk.data.builtin import load_digits
-from gantk.finite_net import FiniteNet, empirical_ntk
+from gantk.nets.finite_net import FiniteNet, empirical_ntk
 from gantk.kernels import Dense, Relu, kernel_matrix, preset, serial
 
 

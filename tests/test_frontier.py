@@ -1,4 +1,4 @@
-"""gantk.frontier: FID along a run equals FID of each snapshot scored alone; the frontier table
+"""gantk.experiments.frontier: FID along a run equals FID of each snapshot scored alone; the frontier table
 has one row per (setting, scored snapshot) and marks the target region against held-out images.
 
 A projection stands in for Inception here; tests/test_workflow_frontier.py checks the same
@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from gantk.data.subsample import heldout_indices, subsample_indices
-from gantk.frontier import (
+from gantk.experiments.frontier import (
     PAPER_GA_CNTK,
     TABLE_COLUMNS,
     fid_along_run,

@@ -5,10 +5,10 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-import gantk.generator as generator_module
-from gantk.autoencoder import AE_PRESETS, AEArchitecture, Autoencoder, ConvAutoencoder, init_variables, numpy_init
+import gantk.generator.ga_cntkg as generator_module
+from gantk.generator.autoencoder import AE_PRESETS, AEArchitecture, Autoencoder, ConvAutoencoder, init_variables, numpy_init
 from gantk.data.builtin import load_digits
-from gantk.generator import (
+from gantk.generator.ga_cntkg import (
     CodeGenerator,
     GeneratorConfig,
     check_code_kernel,
@@ -20,10 +20,10 @@ from gantk.generator import (
     sample_images,
     train_generator,
 )
-from gantk.gp import batchwise_loss
-from gantk.io import load_npz
+from gantk.objective.gp import batchwise_loss
+from gantk.common.io import load_npz
 from gantk.kernels import kernel_matrix, preset
-from gantk.synth import NonFiniteLossError
+from gantk.synthesis.ga_ntk import NonFiniteLossError
 
 TINY = AEArchitecture((8, 8, 1), stages=(8, 16), convs_per_stage=1, code_channels=4, ssim_filter_size=4)
 CFG = dict(

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.linalg
 
-from gantk.gp import (
+from gantk.objective.gp import (
     _exp_divided_differences,
     batchwise_loss,
     discriminator,

@@ -1,4 +1,4 @@
-"""gantk.gradient_vanishing (paper Fig 5) at tiny scale: the three losses against closed forms."""
+"""gantk.experiments.gradient_vanishing (paper Fig 5) at tiny scale: the three losses against closed forms."""
 
 import jax
 import jax.numpy as jnp
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from gantk.data.builtin import load_digits
-from gantk.gp import discriminator, ganntk_loss_from_kernel, labels
-from gantk.gradient_vanishing import GradientNormConfig, _gp_weights, gradient_norms
+from gantk.objective.gp import discriminator, ganntk_loss_from_kernel, labels
+from gantk.experiments.gradient_vanishing import GradientNormConfig, _gp_weights, gradient_norms
 from gantk.kernels import kernel_matrix, preset
 
 

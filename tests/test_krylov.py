@@ -5,9 +5,9 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from gantk.gp import ganntk_loss, heat_apply, stack_kernel
+from gantk.objective.gp import ganntk_loss, heat_apply, stack_kernel
 from gantk.kernels import kernel_matrix, preset
-from gantk.krylov import heat_apply_lanczos, heat_apply_lanczos_error, lanczos
+from gantk.objective.krylov import heat_apply_lanczos, heat_apply_lanczos_error, lanczos
 
 
 def _kernel(n=48, seed=0):

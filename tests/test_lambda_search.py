@@ -4,9 +4,9 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from gantk.gp import labels, stack_kernel, discriminator
+from gantk.objective.gp import labels, stack_kernel, discriminator
 from gantk.kernels import kernel_matrix, preset
-from gantk.lambda_search import lambda_search, separation_errors
+from gantk.synthesis.lambda_search import lambda_search, separation_errors
 
 
 def _data(n=16, seed=0):

@@ -1,4 +1,4 @@
-"""gantk.plots: image tiling is exact, snapshot selection is right, and each figure shows
+"""gantk.plots.figures: image tiling is exact, snapshot selection is right, and each figure shows
 what its caption claims (panels, labels, the numbers in titles)."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from gantk.io import save_figure
-from gantk.plots import (
+from gantk.common.io import save_figure
+from gantk.plots.figures import (
     CROSSING_LABEL,
     MODE_RADIUS_STD,
     evenly_spaced,

@@ -2,7 +2,7 @@
 
 On the CPU the precision flag changes nothing, so these tests read the traced
 program instead: a product left at the default precision would be rounded to
-TensorFloat-32 on an H100 (``gantk.precision``).
+TensorFloat-32 on an H100 (``gantk.common.precision``).
 """
 
 import jax
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from jax import lax
 
-from gantk.gp import ganntk_loss, multires_loss
+from gantk.objective.gp import ganntk_loss, multires_loss
 from gantk.kernels import kernel_matrix, preset
 
 
@@ -75,7 +75,7 @@ def test_walk_sees_a_default_precision_product():
 @pytest.mark.parametrize("method,near", [("eigh", False), ("eigh", True), ("lanczos", True)])
 def test_float32_step_is_within_1e3_of_float64(method, near):
     """Random fakes (a run's start) and fakes 1% from the reals (its end, ρ near 1)."""
-    from gantk.precision import step_error
+    from gantk.experiments.precision_check import step_error
 
     rng = np.random.default_rng(2)
     x = rng.uniform(size=(16, 8, 8, 1))
@@ -86,7 +86,7 @@ def test_float32_step_is_within_1e3_of_float64(method, near):
 
 
 def test_step_error_refuses_without_float64():
-    from gantk.precision import step_error
+    from gantk.experiments.precision_check import step_error
 
     with jax.enable_x64(False), pytest.raises(RuntimeError, match="float64"):
         step_error(preset("fntk"), np.zeros((2, 3)), np.ones((2, 3)), 1.0)

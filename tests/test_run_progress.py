@@ -5,7 +5,7 @@ import logging
 import numpy as np
 import pytest
 
-from gantk.run_progress import NonFiniteLossError, RunProgress
+from gantk.loop.progress import NonFiniteLossError, RunProgress
 
 
 def _run(progress, steps, interrupt_at=None):

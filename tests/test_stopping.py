@@ -4,7 +4,7 @@ patience steps) and the GA-NTK methods' rules built on it (plateau, heldout_am_s
 import numpy as np
 import pytest
 
-from gantk.stopping import EarlyStopping, StopRule, StopTracker, convergence, heldout_step, outcome, plateau_step
+from gantk.loop.stopping import EarlyStopping, StopRule, StopTracker, convergence, heldout_step, outcome, plateau_step
 
 
 def test_convergence_is_the_last_step_that_improved_by_more_than_delta():

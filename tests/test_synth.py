@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gantk.io import load_npz
-from gantk.synth import NonFiniteLossError, SynthConfig, synthesize
+from gantk.common.io import load_npz
+from gantk.synthesis.ga_ntk import NonFiniteLossError, SynthConfig, synthesize
 
 
 def _digits(n=16, seed=0):
@@ -89,7 +89,7 @@ def test_float64_runs_in_float64():
 
 
 def test_progress_is_logged(caplog):
-    from gantk.logging_utils import setup_logging
+    from gantk.common.logging_utils import setup_logging
 
     logger = setup_logging()
     logger.propagate = True
@@ -123,7 +123,7 @@ def test_bad_settings_are_named(bad, match):
 
 def test_ga_fntk_covers_the_eight_mode_mixture():
     from gantk.data.toy import mixture_modes, sample_mixture
-    from gantk.lambda_search import lambda_search
+    from gantk.synthesis.lambda_search import lambda_search
     from gantk.kernels import preset
 
     x = sample_mixture("ring8", 128, seed=0)

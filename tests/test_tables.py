@@ -1,4 +1,4 @@
-"""gantk.tables: metrics records become one table, reference rows first, written as CSV and Markdown."""
+"""gantk.experiments.tables: metrics records become one table, reference rows first, written as CSV and Markdown."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gantk.tables import REFERENCE_METHOD, metrics_table, to_markdown, write_metrics_table
+from gantk.experiments.tables import REFERENCE_METHOD, metrics_table, to_markdown, write_metrics_table
 
 RECORDS = [
     {
@@ -91,7 +91,7 @@ def test_written_csv_reads_back_to_the_same_values(tmp_path):
 
 
 def test_fid_records_join_their_runs_and_paper_values_sit_beside_ours():
-    from gantk.tables import merge_records, with_paper_values
+    from gantk.experiments.tables import merge_records, with_paper_values
 
     fid = {"dataset": "digits", "n": 64, "seed": 0, "method": "ga_cntk", "fid_split": 31.5, "fid_samples": 2048}
     merged = merge_records(RECORDS, [fid])
@@ -110,7 +110,7 @@ def test_fid_records_join_their_runs_and_paper_values_sit_beside_ours():
 
 
 def test_paper_values_hold_tables_1_2_and_9_in_full():
-    from gantk.tables import PAPER_TABLE1, PAPER_TABLE2, PAPER_TABLE9, paper_values
+    from gantk.experiments.tables import PAPER_TABLE1, PAPER_TABLE2, PAPER_TABLE9, paper_values
 
     values = paper_values()
     table1 = values[values["table"] == "table1"]
@@ -127,7 +127,7 @@ def test_paper_values_hold_tables_1_2_and_9_in_full():
 
 
 def test_ratios_sit_beside_the_papers_values_and_missing_stays_missing():
-    from gantk.tables import with_paper_values
+    from gantk.experiments.tables import with_paper_values
 
     ours = {"dataset": "m", "n": 64, "seed": 0, "method": "ga_cntk", "am_ssim": 0.98, "fid_split": 62.2}
     no_fid = {**ours, "method": "wgan_gp", "fid_split": None}
@@ -137,7 +137,7 @@ def test_ratios_sit_beside_the_papers_values_and_missing_stays_missing():
 
 
 def test_run_facts_give_lambda_and_the_stopping_outcome():
-    from gantk.tables import run_facts
+    from gantk.experiments.tables import run_facts
 
     stop = {"rule": "plateau", "selected_step": 128, "loss": 15.9}
     assert run_facts({"config": {"lambdas": [1.44]}}, stop) == {
@@ -147,8 +147,8 @@ def test_run_facts_give_lambda_and_the_stopping_outcome():
 
 
 def test_reproduction_report_puts_every_number_beside_the_papers():
-    from gantk.reproduction import report_rows, to_markdown
-    from gantk.tables import metrics_table, with_paper_values
+    from gantk.experiments.reproduction import report_rows, to_markdown
+    from gantk.experiments.tables import metrics_table, with_paper_values
 
     records = [
         {"dataset": "m", "n": 128, "seed": 0, "method": "real (held-out)", "am_ssim": 0.66},

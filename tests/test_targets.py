@@ -1,4 +1,4 @@
-"""gantk.targets: figures pick the runs they leave out from the experiments, and a target whose
+"""gantk.workflow.targets: figures pick the runs they leave out from the experiments, and a target whose
 runs are not in the experiments is named with what it lacks instead of stopping the workflow."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pytest
 import yaml
 from snakemake.utils import update_config
 
-from gantk.baselines.workflow import baseline_needs
-from gantk.config import ConfigError, Run, expand_runs, validate_config
-from gantk.targets import (
+from gantk.workflow.baselines import baseline_needs
+from gantk.workflow.config import ConfigError, Run, expand_runs, validate_config
+from gantk.workflow.targets import (
     cannot_make,
     figure_needs,
     figure_runs,

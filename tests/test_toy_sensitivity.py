@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gantk.baselines.figures import sensitivity_figure, toy_methods_figure
+from gantk.plots.baselines import sensitivity_figure, toy_methods_figure
 from gantk.data.toy import mixture_modes, sample_mixture
-from gantk.toy_sensitivity import grid_points, sensitivity
+from gantk.experiments.toy_sensitivity import grid_points, sensitivity
 
 
 def test_grid_points_are_the_cartesian_product_in_sorted_key_order():

@@ -200,8 +200,8 @@ def test_a_figure_whose_runs_are_not_in_the_experiments_asked_for_by_name_says_w
 def test_paper_config_resolves_the_full_dag(tmp_path):
     run = snakemake(workdir(tmp_path / "w"), "all", "-n", "--configfile", "config/paper.yaml", timeout=PAPER_DRY_RUN_HANG_GUARD_S)
     assert run.returncode == 0, run.stdout[-6000:]
-    from gantk.config import expand_runs, load_config
-    from gantk.metrics.fid_sets import fid_runs, run_zsets
+    from gantk.workflow.config import expand_runs, load_config
+    from gantk.workflow.fid import fid_runs, run_zsets
 
     config = load_config(REPO / "config" / "paper.yaml", REPO / "workflow" / "schemas" / "config.schema.yaml")
     runs = expand_runs(config)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from test_workflow import snakemake, workdir
 
-from gantk.io import load_json, load_npz
+from gantk.common.io import load_json, load_npz
 from gantk.metrics.fid_sets import ZSET_SEED_STRIDE
 
 pytestmark = [

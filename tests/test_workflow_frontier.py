@@ -15,7 +15,7 @@ import pytest
 import yaml
 from test_workflow import REPO, snakemake, workdir
 
-from gantk.io import load_json, load_npz
+from gantk.common.io import load_json, load_npz
 
 pytestmark = [
     pytest.mark.workflow,

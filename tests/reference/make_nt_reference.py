@@ -163,7 +163,7 @@ def main():
     for index, (name, (shape, pool, layers)) in enumerate(ARCHITECTURES.items()):
         for key, value in reference(name, shape, pool, layers, seed=1000 + index).items():
             arrays[f"{name}/{key}"] = value
-    # Write-then-rename, so an interrupted run never leaves a half file (gantk.io is
+    # Write-then-rename, so an interrupted run never leaves a half file (gantk.common.io is
     # not importable in this environment).
     tmp = OUT.with_name(OUT.name + ".tmp")
     with open(tmp, "wb") as f:

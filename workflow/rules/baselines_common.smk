@@ -6,14 +6,14 @@
 # table treat it like any other. A killed job resumes from its checkpoint (under
 # results/checkpoints/, removed once the run is saved). Needs the config section
 # `baselines` (table9, sensitivity, toy_figures) and resources.train_gan / .sensitivity_grid.
-from gantk.baselines.workflow import (
+from gantk.workflow.baselines import (
     baseline_needs,
     check_config as check_baselines_config,
     sensitivity_subsets,
     table9_runs as configured_table9_runs,
     toy_figure_runs,
 )
-from gantk.config import ConfigError
+from gantk.workflow.config import ConfigError
 
 # Cross-section checks of the GAN parts, before any job exists (one line per problem).
 _baseline_problems = check_baselines_config(config)

@@ -4,7 +4,7 @@ import re
 
 from snakemake.logging import logger
 
-from gantk.config import (
+from gantk.workflow.config import (
     Run,
     expand_runs,
     methods_of_kind,
@@ -12,7 +12,7 @@ from gantk.config import (
     run_settings,
     validate_config,
 )
-from gantk.targets import (
+from gantk.workflow.targets import (
     cannot_make,
     figure_needs,
     figure_runs,
@@ -25,10 +25,10 @@ from gantk.data.checksums import DOWNLOADS
 from gantk.data.download import dataset_urls
 from gantk.data.folder import folder_fingerprint
 from gantk.data.registry import resolve_options, selection_files
-from gantk.metrics.fid_sets import fid_runs
+from gantk.workflow.fid import fid_runs
 
 # Stops the workflow, before any job exists, with one line per problem naming the key;
-# fills in the runs that figures leave to the experiments (gantk.targets).
+# fills in the runs that figures leave to the experiments (gantk.workflow.targets).
 validate_config(
     config,
     workflow.source_path("../schemas/config.schema.yaml"),
@@ -222,7 +222,7 @@ def figure_inputs(
 ):
     """Input function of figure ``name``: per shown run, the named run files and extras.
 
-    Each key holds one path per run, in the order of gantk.config.figure_runs.
+    Each key holds one path per run, in the order of gantk.workflow.config.figure_runs.
     """
 
     def inputs(wildcards):

@@ -1,6 +1,7 @@
 # Path templates and input functions of the FID rules (rules/fid.smk); no rules live
 # here. Needs rules/common.smk first.
-from gantk.metrics.fid_sets import fid_runs, run_zsets, zset_seed
+from gantk.metrics.fid_sets import zset_seed
+from gantk.workflow.fid import fid_runs, run_zsets
 
 FID_EXTRACTOR = "results/fid/extractor.json"
 FID_SPLIT_STATS = "results/fid/{dataset}/split_stats.npz"

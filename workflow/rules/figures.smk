@@ -179,7 +179,7 @@ for nearest_fig in ("fig17", "fig18", "fig19"):
 
 
 # Fig 5: one fake image's gradient norm against a finite-width discriminator trained by
-# gradient descent and against the NTK-GP (gantk.gradient_vanishing); compute, then plot.
+# gradient descent and against the NTK-GP (gantk.experiments.gradient_vanishing); compute, then plot.
 rule gradient_norms:
     input:
         data=DATA,

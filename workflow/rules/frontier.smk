@@ -1,4 +1,4 @@
-# The quality–memorisation frontier (gantk.frontier): FID at snapshots along each GA-NTK run
+# The quality–memorisation frontier (gantk.experiments.frontier): FID at snapshots along each GA-NTK run
 # that `figures.frontier` shows, beside the AM-SSIM of the same snapshots, against FID of as
 # many held-out real images; the figure draws FID against AM-SSIM, one curve per setting.
 # Scores use the extractor and split statistics of `metrics.fid` (rules/fid.smk) and

@@ -1,5 +1,5 @@
 """Start-up shared by the workflow scripts: the job's log file receives progress and errors,
-and compiled XLA programs go to the persistent compilation cache (``gantk.compile_cache``)."""
+and compiled XLA programs go to the persistent compilation cache (``gantk.common.compile_cache``)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from gantk.compile_cache import enable as enable_compile_cache
-from gantk.io import load_npz
-from gantk.logging_utils import setup_logging
+from gantk.common.compile_cache import enable as enable_compile_cache
+from gantk.common.io import load_npz
+from gantk.common.logging_utils import setup_logging
 
 
 def start(snakemake) -> logging.Logger:

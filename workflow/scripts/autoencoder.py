@@ -11,7 +11,7 @@ from pathlib import Path
 
 from _job import read_subset, start
 
-from gantk.autoencoder import AETrainConfig, ae_preset, train_autoencoder
+from gantk.generator.autoencoder import AETrainConfig, ae_preset, train_autoencoder
 
 log = start(snakemake)
 name = snakemake.wildcards.dataset

@@ -3,8 +3,8 @@
 import pandas as pd
 from _job import read_subset, start
 
-from gantk.baselines.figures import sensitivity_figure
-from gantk.io import save_figure
+from gantk.plots.baselines import sensitivity_figure
+from gantk.common.io import save_figure
 from gantk.metrics.toy import wasserstein_distance
 
 log = start(snakemake)

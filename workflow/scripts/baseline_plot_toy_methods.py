@@ -2,9 +2,9 @@
 
 from _job import read_subset, start
 
-from gantk.baselines.figures import toy_methods_figure
+from gantk.plots.baselines import toy_methods_figure
 from gantk.data.toy import mixture_modes
-from gantk.io import load_json, load_npz, save_figure
+from gantk.common.io import load_json, load_npz, save_figure
 
 log = start(snakemake)
 fig_cfg = snakemake.params.figure

@@ -2,8 +2,8 @@
 
 from _job import read_subset, start
 
-from gantk.io import save_csv
-from gantk.toy_sensitivity import sensitivity
+from gantk.common.io import save_csv
+from gantk.experiments.toy_sensitivity import sensitivity
 
 log = start(snakemake)
 sens, dataset = snakemake.params.sensitivity, snakemake.params.dataset

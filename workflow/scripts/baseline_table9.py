@@ -3,9 +3,9 @@
 import pandas as pd
 from _job import start
 
-from gantk.baselines.speed import speed_row, table9, to_markdown
-from gantk.io import load_json, save_csv, save_text
-from gantk.tables import PAPER_TABLE9, run_lambda, with_paper_values
+from gantk.experiments.table9_speed import speed_row, table9, to_markdown
+from gantk.common.io import load_json, save_csv, save_text
+from gantk.experiments.tables import PAPER_TABLE9, run_lambda, with_paper_values
 
 log = start(snakemake)
 settings = snakemake.params.table9

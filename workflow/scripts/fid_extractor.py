@@ -7,7 +7,7 @@ Fails here, before any statistics are computed, when torch or the weights are mi
 import numpy as np
 from _job import start
 
-from gantk.io import save_json
+from gantk.common.io import save_json
 from gantk.metrics.inception import FEATURE_DIM, FeatureExtractor
 
 log = start(snakemake)

@@ -7,7 +7,7 @@ subsample artefact. Written with the image count and the weights' SHA-1.
 
 from _job import read_subset, start
 
-from gantk.io import load_json
+from gantk.common.io import load_json
 from gantk.metrics.fid import save_stats, statistics
 from gantk.metrics.inception import default_extractor
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from _job import start
 
-from gantk.autoencoder import load_autoencoder
-from gantk.generator import latent_grid, load_generator
-from gantk.io import save_npz
+from gantk.generator.autoencoder import load_autoencoder
+from gantk.generator.ga_cntkg import latent_grid, load_generator
+from gantk.common.io import save_npz
 
 log = start(snakemake)
 fig_cfg = snakemake.params.figure

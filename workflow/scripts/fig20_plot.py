@@ -4,8 +4,8 @@ import numpy as np
 from _job import start
 from matplotlib.figure import Figure
 
-from gantk.io import load_npz, save_figure
-from gantk.plots import image_grid
+from gantk.common.io import load_npz, save_figure
+from gantk.plots.figures import image_grid
 
 log = start(snakemake)
 fig_cfg = snakemake.params.figure

@@ -3,8 +3,8 @@
 import pandas as pd
 from _job import start
 
-from gantk.frontier import frontier_tables, setting_label, summary
-from gantk.io import load_json, save_csv
+from gantk.experiments.frontier import frontier_tables, setting_label, summary
+from gantk.common.io import load_json, save_csv
 
 log = start(snakemake)
 runs = []

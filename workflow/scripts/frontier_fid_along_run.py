@@ -5,8 +5,8 @@ from pathlib import Path
 import pandas as pd
 from _job import start
 
-from gantk.frontier import fid_along_run, selected_step
-from gantk.io import load_json, load_npz, save_csv
+from gantk.experiments.frontier import fid_along_run, selected_step
+from gantk.common.io import load_json, load_npz, save_csv
 from gantk.metrics.fid import load_stats
 from gantk.metrics.inception import default_extractor
 

@@ -8,8 +8,8 @@ from _job import start
 
 from gantk.data.registry import dataset_selection
 from gantk.data.subsample import heldout_indices, read_subsample
-from gantk.frontier import fid_of
-from gantk.io import load_npz, save_json
+from gantk.experiments.frontier import fid_of
+from gantk.common.io import load_npz, save_json
 from gantk.metrics.fid import load_stats
 from gantk.metrics.inception import default_extractor
 

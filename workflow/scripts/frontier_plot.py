@@ -3,9 +3,9 @@
 import pandas as pd
 from _job import start
 
-from gantk.frontier import FID_FACTOR
-from gantk.io import save_figure
-from gantk.plots import frontier_figure
+from gantk.experiments.frontier import FID_FACTOR
+from gantk.common.io import save_figure
+from gantk.plots.figures import frontier_figure
 
 log = start(snakemake)
 figure = frontier_figure(

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from _job import read_subset, remove_checkpoint, start
 
-from gantk.autoencoder import load_autoencoder
-from gantk.generator import GeneratorConfig, train_generator
-from gantk.io import load_json
+from gantk.generator.autoencoder import load_autoencoder
+from gantk.generator.ga_cntkg import GeneratorConfig, train_generator
+from gantk.common.io import load_json
 
 log = start(snakemake)
 settings = dict(snakemake.params.settings)

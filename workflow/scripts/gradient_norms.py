@@ -4,8 +4,8 @@ import dataclasses
 
 from _job import read_subset, start
 
-from gantk.gradient_vanishing import GradientNormConfig, gradient_norms
-from gantk.io import save_csv, save_json, save_npz
+from gantk.experiments.gradient_vanishing import GradientNormConfig, gradient_norms
+from gantk.common.io import save_csv, save_json, save_npz
 
 log = start(snakemake)
 fig = snakemake.params.figure

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from _job import read_subset, start
 
-from gantk.autoencoder import load_autoencoder
-from gantk.generator import code_lambda_search
-from gantk.io import save_json
+from gantk.generator.autoencoder import load_autoencoder
+from gantk.generator.ga_cntkg import code_lambda_search
+from gantk.common.io import save_json
 
 log = start(snakemake)
 ae = load_autoencoder(snakemake.input.ae_info)

@@ -2,9 +2,9 @@
 
 from _job import read_subset, start
 
-from gantk.io import save_json
+from gantk.common.io import save_json
 from gantk.kernels import preset
-from gantk.lambda_search import lambda_search
+from gantk.synthesis.lambda_search import lambda_search
 
 log = start(snakemake)
 x = read_subset(snakemake.input.data)

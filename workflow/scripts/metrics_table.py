@@ -3,7 +3,7 @@ subset's reference row, and the paper's values beside ours where known."""
 
 from _job import start
 
-from gantk.tables import merge_records, metrics_table, read_metrics, with_paper_values, write_metrics_table
+from gantk.experiments.tables import merge_records, metrics_table, read_metrics, with_paper_values, write_metrics_table
 
 log = start(snakemake)
 runs = merge_records(read_metrics(snakemake.input.runs), read_metrics(getattr(snakemake.input, "fid", [])))

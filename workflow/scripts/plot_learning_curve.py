@@ -2,14 +2,14 @@
 with the step its stopping rule selected (stop.json) marked.
 
 Optional params: ``title``, and ``labels`` (``loss_label``, ``samples_label`` of
-``gantk.plots.learning_curve_figure``; Fig 11 names the generator's loss and decoder(G(ζ))).
+``gantk.plots.figures.learning_curve_figure``; Fig 11 names the generator's loss and decoder(G(ζ))).
 """
 
 import pandas as pd
 from _job import start
 
-from gantk.io import load_json, load_npz, save_figure
-from gantk.plots import learning_curve_figure
+from gantk.common.io import load_json, load_npz, save_figure
+from gantk.plots.figures import learning_curve_figure
 
 log = start(snakemake)
 fig_cfg = snakemake.params.figure

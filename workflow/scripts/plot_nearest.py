@@ -2,9 +2,9 @@
 
 from _job import read_subset, start
 
-from gantk.io import load_npz, save_figure
+from gantk.common.io import load_npz, save_figure
 from gantk.metrics import nearest_by_ssim
-from gantk.plots import nearest_neighbours_figure
+from gantk.plots.figures import nearest_neighbours_figure
 
 log = start(snakemake)
 fig_cfg = snakemake.params.figure

@@ -2,8 +2,8 @@
 
 from _job import read_subset, start
 
-from gantk.io import load_npz, save_figure
-from gantk.plots import samples_figure
+from gantk.common.io import load_npz, save_figure
+from gantk.plots.figures import samples_figure
 
 log = start(snakemake)
 fig_cfg = snakemake.params.figure

@@ -4,8 +4,8 @@ import pandas as pd
 from _job import read_subset, start
 
 from gantk.data.toy import mixture_modes
-from gantk.io import load_json, load_npz, save_figure
-from gantk.plots import toy_figure
+from gantk.common.io import load_json, load_npz, save_figure
+from gantk.plots.figures import toy_figure
 
 log = start(snakemake)
 fig_cfg, dataset = snakemake.params.figure, snakemake.params.dataset

@@ -7,7 +7,7 @@ subset's mode coverage.
 
 from _job import read_subset, start
 
-from gantk.io import save_json
+from gantk.common.io import save_json
 from gantk.metrics import am_ssim, mode_coverage, wasserstein_distance
 
 log = start(snakemake)

@@ -1,10 +1,10 @@
-"""The reproduction report (results/reproduction.md): gantk.reproduction over Tables 1, 2 and 9."""
+"""The reproduction report (results/reproduction.md): gantk.experiments.reproduction over Tables 1, 2 and 9."""
 
 import pandas as pd
 from _job import start
 
-from gantk.io import save_text
-from gantk.reproduction import report_rows, to_markdown
+from gantk.common.io import save_text
+from gantk.experiments.reproduction import report_rows, to_markdown
 
 log = start(snakemake)
 sections = {

@@ -2,7 +2,7 @@
 
 from _job import start
 
-from gantk.io import load_json, load_npz, save_json
+from gantk.common.io import load_json, load_npz, save_json
 from gantk.metrics.fid import frechet_distance, load_stats, statistics
 from gantk.metrics.fid_sets import pool_sets
 from gantk.metrics.inception import default_extractor

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 from _job import read_subset, start
 
-from gantk.io import load_json, load_npz, save_csv, save_json
+from gantk.common.io import load_json, load_npz, save_csv, save_json
 from gantk.metrics import am_ssim, mode_coverage, wasserstein_distance
-from gantk.tables import run_facts
+from gantk.experiments.tables import run_facts
 
 log = start(snakemake)
 wc, dataset = snakemake.wildcards, snakemake.params.dataset

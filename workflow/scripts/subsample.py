@@ -12,7 +12,7 @@ import numpy as np
 from _job import start
 
 from gantk.data.toy import sample_mixture
-from gantk.io import save_npz
+from gantk.common.io import save_npz
 
 log = start(snakemake)
 dataset = snakemake.params.dataset

@@ -2,7 +2,7 @@
 the final Z, curve, snapshots, stop.json and params.
 
 The method's stopping rule (``stop:``) picks the samples: ``plateau`` inside the run
-(``gantk.synth``), ``heldout_am_ssim`` here from the snapshots and the subset's held-out
+(``gantk.synthesis.ga_ntk``), ``heldout_am_ssim`` here from the snapshots and the subset's held-out
 AM-SSIM (``input.reference``). For images stop.json also holds the AM-SSIM of the selected Z.
 A checkpoint named for the run's settings lives in ``params.checkpoint_dir``: a killed job
 started again resumes from it; it is removed once the outputs are written.
@@ -12,11 +12,11 @@ from pathlib import Path
 
 from _job import read_subset, remove_checkpoint, start
 
-from gantk.config import run_lambdas, synth_kwargs
-from gantk.io import load_json
+from gantk.workflow.config import run_lambdas, synth_kwargs
+from gantk.common.io import load_json
 from gantk.metrics import am_ssim
-from gantk.stopping import heldout_step
-from gantk.synth import SynthConfig, synthesize
+from gantk.loop.stopping import heldout_step
+from gantk.synthesis.ga_ntk import SynthConfig, synthesize
 
 log = start(snakemake)
 settings = snakemake.params.settings

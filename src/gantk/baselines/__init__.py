@@ -4,11 +4,11 @@
   and its optimiser settings (:func:`get_method`, :data:`METHODS`).
 * :mod:`~gantk.baselines.train` — the one training loop (:func:`train_gan`, :class:`GANConfig`).
 * :mod:`~gantk.baselines.losses` — the GAN objectives and the gradient penalties.
-* :mod:`~gantk.baselines.networks` — DCGAN/InfoGAN-shaped CNNs and the toy MLPs.
-* :mod:`~gantk.baselines.stylegan2` — StyleGAN2's generator and discriminator, small.
-* :mod:`~gantk.baselines.spectral_norm` — spectral normalisation (SN-GAN).
-* the stopping rule of Table 9 is :mod:`gantk.stopping`, shared with the GA-NTK methods.
-* :mod:`~gantk.baselines.speed` — Table 9 rows from recorded curves.
+* :mod:`~gantk.nets.gan` — DCGAN/InfoGAN-shaped CNNs and the toy MLPs.
+* :mod:`~gantk.nets.stylegan2` — StyleGAN2's generator and discriminator, small.
+* :mod:`~gantk.nets.spectral_norm` — spectral normalisation (SN-GAN).
+* the stopping rule of Table 9 is :mod:`gantk.loop.stopping`, shared with the GA-NTK methods.
+* :mod:`~gantk.experiments.table9_speed` — Table 9 rows from recorded curves.
 
 Example (a few WGAN-GP iterations on the 8-mode mixture)::
 
@@ -28,7 +28,7 @@ from gantk.baselines.methods import METHODS as METHODS
 from gantk.baselines.methods import GANMethod as GANMethod
 from gantk.baselines.methods import OptimizerSettings as OptimizerSettings
 from gantk.baselines.methods import get_method as get_method
-from gantk.baselines.spectral_norm import power_iteration as power_iteration
+from gantk.nets.spectral_norm import power_iteration as power_iteration
 from gantk.baselines.train import GANConfig as GANConfig
 from gantk.baselines.train import GANResult as GANResult
 from gantk.baselines.train import train_gan as train_gan

@@ -20,7 +20,7 @@ Choices the tables leave open, stated here: SN-GAN uses the hinge loss (Miyato e
 non-saturating generator loss and the WGAN-GP toy MLPs; WGAN's RMSProp is PyTorch's
 (decay 0.99, ε = 1e-8 outside the square root), as in the WGAN authors' code; every
 method except StyleGAN2 uses the DCGAN/InfoGAN-shaped networks of
-:mod:`gantk.baselines.networks` (MLPs for 2-D points).
+:mod:`gantk.nets.gan` (MLPs for 2-D points).
 
 ``monitor`` names the curve quantity that early stopping (Table 9) watches:
 ``"w_estimate"`` (the critic's Wasserstein estimate E[D(x)] − E[D(G(z))], which falls as
@@ -37,8 +37,8 @@ import jax.numpy as jnp
 import optax
 
 from gantk.baselines.losses import GANLoss, get_loss
-from gantk.baselines.networks import NORMS, dcgan_networks
-from gantk.baselines.stylegan2 import stylegan2_networks
+from gantk.nets.gan import NORMS, dcgan_networks
+from gantk.nets.stylegan2 import stylegan2_networks
 
 Penalty = Literal["none", "gradient_penalty", "r1"]
 Monitor = Literal["g_loss", "d_loss", "w_estimate"]
@@ -105,7 +105,7 @@ class GANMethod:
       monitor: the curve quantity early stopping watches (module doc).
       monitor_mode: what counts as a change of it for early stopping: ``"plateau"`` (any
         change by more than delta; GAN losses do not fall monotonically) or ``"min"``
-        (:class:`gantk.stopping.EarlyStopping`).
+        (:class:`gantk.loop.stopping.EarlyStopping`).
     """
 
     name: str

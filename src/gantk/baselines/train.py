@@ -19,7 +19,7 @@ began, compilation included) and ``loss``: the method's monitored quantity, whic
 stopping watches. It writes checkpoints, a progress line every ``log_every`` iterations,
 samples of fixed noise every ``snapshot_every`` (``snapshots.npz``, for along-run
 metrics) and a PNG grid of them every ``grid_every``. A NaN or infinite loss or
-parameter raises :class:`gantk.synth.NonFiniteLossError` naming the iteration; the last
+parameter raises :class:`gantk.synthesis.ga_ntk.NonFiniteLossError` naming the iteration; the last
 checkpoint written (the last good state) is kept.
 
 Samples come from G in evaluation mode (batch-norm running averages; StyleGAN2: the
@@ -46,12 +46,12 @@ import numpy as np
 import optax
 import pandas as pd
 
-from gantk.stopping import DELTA, EarlyStopping
+from gantk.loop.stopping import DELTA, EarlyStopping
 from gantk.baselines.losses import gradient_penalty, r1_penalty
 from gantk.baselines.methods import GANMethod, get_method
-from gantk.io import load_checkpoint, save_npz, save_run
-from gantk.logging_utils import LOGGER_NAME
-from gantk.synth import NonFiniteLossError
+from gantk.common.io import load_checkpoint, save_npz, save_run
+from gantk.common.logging_utils import LOGGER_NAME
+from gantk.loop.progress import NonFiniteLossError
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -578,8 +578,8 @@ def save_sample_grid(path: str | Path, samples: np.ndarray, *, title: str | None
     """A PNG of the first ``count`` samples: an image grid, or a scatter plot of 2-D points."""
     from matplotlib.figure import Figure
 
-    from gantk.io import save_figure
-    from gantk.plots import image_grid
+    from gantk.common.io import save_figure
+    from gantk.plots.figures import image_grid
 
     samples = np.asarray(samples)
     fig = Figure(figsize=(4, 4.3))

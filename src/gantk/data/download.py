@@ -340,7 +340,7 @@ def _downloadable(name: str):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: ``python -m gantk.data.download {mnist,cifar10} --root DIR``; returns the exit status."""
-    from gantk.logging_utils import setup_logging
+    from gantk.common.logging_utils import setup_logging
 
     parser = argparse.ArgumentParser(
         prog="python -m gantk.data.download", description="Fetch and verify the official files of a dataset."

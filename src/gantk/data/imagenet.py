@@ -3,12 +3,13 @@
 ImageNet needs a login, so it is never downloaded: the config gives the local path of the unpacked
 training set, ``root/train/<wnid>/<wnid>_<number>.JPEG`` (``root/<wnid>/`` is accepted too).
 A class is named by WordNet id (``"n11939491"``) or by its name in the standard 1000-class index
-(``"daisy"``, class 985; :mod:`gantk.data.imagenet_classes`).
+(``"daisy"``, class 985; the package data file ``gantk/data/imagenet_classes.txt``).
 """
 
 from __future__ import annotations
 
 import difflib
+import importlib.resources
 import os
 import re
 from pathlib import Path
@@ -16,7 +17,6 @@ from pathlib import Path
 import numpy as np
 from jaxtyping import Float
 
-from gantk.data.imagenet_classes import IMAGENET_CLASSES
 from gantk.data.images import list_images, read_square_images
 from gantk.data.subsample import Selection
 
@@ -27,6 +27,18 @@ IMAGENET_SOURCE = (
 IMAGENET_EXPECTED = "Expected root/train/<wnid>/*.JPEG (or root/<wnid>/*.JPEG), e.g. root/train/n11939491/ for daisy."
 
 _WNID = re.compile(r"n\d{8}")
+
+
+def read_class_index() -> tuple[tuple[str, str], ...]:
+    """The 1000 ILSVRC-2012 classes in class-index order, ``(wnid, name)`` for class i, read from
+    the package data file ``imagenet_classes.txt`` (its header says where it was transcribed from)."""
+    text = importlib.resources.files("gantk.data").joinpath("imagenet_classes.txt").read_text()
+    rows = [line.split(" ", 1) for line in text.splitlines() if line and not line.startswith("#")]
+    return tuple((wnid, name) for wnid, name in rows)
+
+
+#: ``IMAGENET_CLASSES[i]`` is ``(wnid, name)`` of class i (1000 classes).
+IMAGENET_CLASSES = read_class_index()
 
 
 def imagenet_wnid(wnid_or_name: str) -> str:

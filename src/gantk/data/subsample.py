@@ -23,7 +23,7 @@ from typing import Any, Callable, Mapping, NamedTuple
 import numpy as np
 from jaxtyping import Float, Int
 
-from gantk.io import load_npz, save_npz
+from gantk.common.io import load_npz, save_npz
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def write_subsample(
     source_index: Int[np.ndarray, " n"] | None = None,
     source_name: np.ndarray | None = None,
 ) -> None:
-    """Write a subsample artefact atomically (temp file + rename, via :func:`gantk.io.save_npz`).
+    """Write a subsample artefact atomically (temp file + rename, via :func:`gantk.common.io.save_npz`).
 
     ``source_index`` defaults to ``indices`` (a selection that is the whole distribution) and
     ``source_name`` to empty strings. ``meta`` must be JSON-serialisable.

@@ -18,7 +18,7 @@ from typing import NamedTuple
 import jax.numpy as jnp
 from jaxtyping import Array, Bool, Float
 
-from gantk.precision import FULL, matmul
+from gantk.common.precision import FULL, matmul
 
 
 class KernelState(NamedTuple):

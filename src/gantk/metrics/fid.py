@@ -36,7 +36,7 @@ import numpy as np
 import scipy.linalg
 from jaxtyping import Float
 
-from gantk.io import load_npz, save_npz
+from gantk.common.io import load_npz, save_npz
 
 if TYPE_CHECKING:
     from gantk.metrics.inception import FeatureExtractor

@@ -18,19 +18,11 @@ Example:
 from __future__ import annotations
 
 import math
-from typing import Mapping
-
 import numpy as np
 from jaxtyping import Float
 
-from gantk.config import Run, expand_runs
-
 #: Z set k of a run on subset seed s starts from seed s + k · ZSET_SEED_STRIDE.
 ZSET_SEED_STRIDE = 1_000_000
-
-#: Method kinds whose runs optimise free points Z (one n-image set per run).
-FREE_POINT_KINDS = ("ga_ntk",)
-
 
 def zset_count(samples: int, n: int) -> int:
     """Independent n-image Z sets needed for ``samples`` images: ⌈samples / n⌉ (at least 1)."""
@@ -46,28 +38,6 @@ def zset_seed(seed: int, k: int) -> int:
     return seed + k * ZSET_SEED_STRIDE
 
 
-def run_zsets(config: Mapping, run: Run) -> int:
-    """Z sets of ``run`` for one score under the config's ``metrics.fid.samples``."""
-    kind = config["methods"][run.method].get("kind", "ga_ntk")
-    if kind not in FREE_POINT_KINDS:
-        return 1
-    return zset_count(int(config["metrics"]["fid"]["samples"]), run.n)
-
-
-def fid_runs(config: Mapping) -> list[Run]:
-    """Runs that get an FID score when ``metrics.fid`` is set: those on image data sets, of
-    the methods in ``metrics.fid.methods`` (all when it is absent or null)."""
-    fid = (config.get("metrics") or {}).get("fid")
-    if not fid:
-        return []
-    datasets, methods = config["datasets"], fid.get("methods")
-    return [
-        r
-        for r in expand_runs(config)
-        if datasets[r.dataset]["type"] == "images" and (methods is None or r.method in methods)
-    ]
-
-
 def pool_sets(sets: list[Float[np.ndarray, "n h w c"]], samples: int) -> Float[np.ndarray, "m h w c"]:
     """The first ``samples`` images of the Z sets in order (all of them if there are fewer)."""
     if not sets:
@@ -78,4 +48,4 @@ def pool_sets(sets: list[Float[np.ndarray, "n h w c"]], samples: int) -> Float[n
     return np.concatenate(sets)[:samples]
 
 
-__all__ = ["FREE_POINT_KINDS", "ZSET_SEED_STRIDE", "fid_runs", "pool_sets", "run_zsets", "zset_count", "zset_seed"]
+__all__ = ["ZSET_SEED_STRIDE", "pool_sets", "zset_count", "zset_seed"]
