@@ -8,6 +8,7 @@ import pytest
 
 from gantk.baselines import METHODS, GANConfig, get_method, train_gan
 from gantk.baselines.train import init_state, make_updates
+from gantk.plots.sample_grid import save_sample_grids
 from gantk.data.toy import sample_mixture
 from gantk.common.io import load_json, load_npz
 from gantk.metrics.toy import mode_coverage, wasserstein_distance
@@ -132,8 +133,9 @@ def test_non_finite_loss_names_the_iteration_and_keeps_the_last_good_checkpoint(
 def test_artefacts_match_the_ga_ntk_run_format(tmp_path):
     images = np.random.default_rng(0).uniform(size=(20, 8, 8, 1)).astype(np.float32)
     cfg = GANConfig("dcgan", steps=3, snapshot_every=2, n_samples=10, **TINY)
-    result = train_gan(images, cfg, grid_dir=tmp_path / "grids")
+    result = train_gan(images, cfg)
     result.save(tmp_path / "run")
+    save_sample_grids(tmp_path / "grids", result.snapshot_steps, result.snapshots, every=cfg.grid_every)
     z = load_npz(tmp_path / "run" / "samples.npz")["z"]
     assert z.shape == (10, 8, 8, 1) and z.min() >= 0.0 and z.max() <= 1.0
     curve = pd.read_csv(tmp_path / "run" / "curve.csv")

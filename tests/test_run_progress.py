@@ -1,4 +1,4 @@
-"""RunProgress: the curve, snapshot, log and checkpoint cadences shared by GA-NTK and GA-CNTKg."""
+"""RunProgress: the curve, snapshot, log and checkpoint cadences of the loop driver, shared by every trainer."""
 
 import logging
 
@@ -13,7 +13,7 @@ def _run(progress, steps, interrupt_at=None):
     progress.start_clock()
     for step in range(progress.start, steps):
         done = step + 1
-        progress.record(done, loss=1.0 / done, gnorm=2.0)
+        progress.record(done, {"loss": 1.0 / done, "grad_norm": 2.0})
         if progress.snapshot_due(done):
             progress.add_snapshot(done, np.full(2, done))
             snapped.append(done)
@@ -44,7 +44,7 @@ def test_cadences_include_the_last_step_once_and_the_early_stop(caplog):
 def test_resume_continues_the_curve_and_its_clock():
     first = RunProgress(6, snapshot_every=2, log_every=None, checkpoint_every=2, snapshot_steps=[0], snapshots=[0])
     _run(first, 6, interrupt_at=4)
-    state = {"step": 4, "loss": first.losses, "grad_norm": first.norms, "seconds": first.seconds,
+    state = {"step": 4, "loss": first.losses, "grad_norm": first.values["grad_norm"], "seconds": first.seconds,
              "snapshot_steps": first.snapshot_steps, "snapshots": first.snapshots}  # fmt: skip
     resumed = RunProgress(6, snapshot_every=2, log_every=None, checkpoint_every=2, snapshot_steps=[0], snapshots=[0])
     resumed.resume(state)
@@ -57,10 +57,10 @@ def test_a_non_finite_loss_names_the_step_settings_and_last_checkpoint():
     progress = RunProgress(5, snapshot_every=None, log_every=None, checkpoint_every=1, snapshot_steps=[0],
                            snapshots=[0])  # fmt: skip
     progress.start_clock()
-    progress.check_finite(0, 1.0, 1.0, "run.npz", "GA-NTK", "λ 1")
+    progress.check_finite(0, {"loss": 1.0, "grad_norm": 1.0}, "run.npz", "GA-NTK", "λ 1")
     progress.checkpointed(2)
     message = r"GA-NTK loss nan .* at step 3 \(λ 1\); last good checkpoint run.npz \(step 2\)"
     with pytest.raises(NonFiniteLossError, match=message):
-        progress.check_finite(2, float("nan"), 1.0, "run.npz", "GA-NTK", "λ 1")
+        progress.check_finite(2, {"loss": float("nan"), "grad_norm": 1.0}, "run.npz", "GA-NTK", "λ 1")
     with pytest.raises(NonFiniteLossError, match="no checkpoint was configured"):
-        progress.check_finite(2, 1.0, float("inf"), None, "GA-NTK", "λ 1")
+        progress.check_finite(2, {"loss": 1.0, "grad_norm": float("inf")}, None, "GA-NTK", "λ 1")

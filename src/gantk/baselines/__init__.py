@@ -2,7 +2,9 @@
 
 * :mod:`~gantk.baselines.methods` — the registry: each method is its loss, its networks
   and its optimiser settings (:func:`get_method`, :data:`METHODS`).
-* :mod:`~gantk.baselines.train` — the one training loop (:func:`train_gan`, :class:`GANConfig`).
+* :mod:`~gantk.baselines.train` — the GAN run through the library's one loop driver
+  (:func:`train_gan`); its settings and result are :mod:`~gantk.baselines.config`
+  (:class:`GANConfig`), one iteration's maths :mod:`~gantk.baselines.steps`.
 * :mod:`~gantk.baselines.losses` — the GAN objectives and the gradient penalties.
 * :mod:`~gantk.nets.gan` — DCGAN/InfoGAN-shaped CNNs and the toy MLPs.
 * :mod:`~gantk.nets.stylegan2` — StyleGAN2's generator and discriminator, small.
@@ -29,6 +31,6 @@ from gantk.baselines.methods import GANMethod as GANMethod
 from gantk.baselines.methods import OptimizerSettings as OptimizerSettings
 from gantk.baselines.methods import get_method as get_method
 from gantk.nets.spectral_norm import power_iteration as power_iteration
-from gantk.baselines.train import GANConfig as GANConfig
-from gantk.baselines.train import GANResult as GANResult
+from gantk.baselines.config import GANConfig as GANConfig
+from gantk.baselines.config import GANResult as GANResult
 from gantk.baselines.train import train_gan as train_gan

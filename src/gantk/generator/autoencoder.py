@@ -32,7 +32,6 @@ import dataclasses
 import functools
 import logging
 import math
-import time
 from pathlib import Path
 
 import jax
@@ -44,6 +43,8 @@ from jaxtyping import Array, Float
 
 from gantk.common.io import load_json, load_npz, save_json, save_npz
 from gantk.common.logging_utils import LOGGER_NAME
+from gantk.loop.driver import LoopSpec, Trainer, run
+from gantk.loop.stopping import EarlyStopping, PatienceTracker
 from gantk.metrics.ssim import ssim
 from gantk.nets.autoencoder import (
     AE_PRESETS,
@@ -62,24 +63,12 @@ WEIGHTS_FILE = "weights.npz"
 INFO_FILE = "ae.json"
 
 
-# --------------------------------------------------------------------------------------
-# Networks
-
-
-# --------------------------------------------------------------------------------------
-# Loss
-
-
 def reconstruction_loss(
     x: Float[Array, "n h w c"], recon: Float[Array, "n h w c"], *, filter_size: int = 11, filter_sigma: float = 1.5
 ) -> Float[Array, ""]:
     """1 − mean SSIM(x_i, x̂_i) + mean |x − x̂| (the authors' loss; SSIM as ``tf.image.ssim``)."""
     s = ssim(x, recon, filter_size=filter_size, filter_sigma=filter_sigma)
     return 1.0 - jnp.mean(s) + jnp.mean(jnp.abs(x - recon))
-
-
-# --------------------------------------------------------------------------------------
-# The trained model
 
 
 @functools.lru_cache(maxsize=None)
@@ -219,10 +208,6 @@ def load_autoencoder(path: str | Path) -> Autoencoder:
     return Autoencoder(arch, variables, info)
 
 
-# --------------------------------------------------------------------------------------
-# Training
-
-
 @dataclasses.dataclass(frozen=True)
 class AETrainConfig:
     """Training settings of an autoencoder.
@@ -267,6 +252,57 @@ def heldout_split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.nd
     return np.sort(perm[count:]), np.sort(perm[:count])
 
 
+def _epoch_trainer(arch: AEArchitecture, cfg: AETrainConfig, x_train: np.ndarray, x_held: np.ndarray) -> Trainer:
+    """One *epoch* per driver step: Adam over the shuffled training images in batches, then the
+    held-out loss (evaluation mode) of the result. State ``(params, batch_stats, opt_state)``."""
+    model = ConvAutoencoder(arch)
+    opt = optax.adam(cfg.lr)
+    loss_kw = dict(filter_size=arch.ssim_filter_size, filter_sigma=cfg.filter_sigma)
+
+    @jax.jit
+    def train_step(params, stats, opt_state, xb):
+        def loss_fn(p):
+            recon, updates = model.apply({"params": p, "batch_stats": stats}, xb, train=True, mutable=["batch_stats"])
+            return reconstruction_loss(xb, recon, **loss_kw), updates["batch_stats"]
+
+        (loss, stats), grads = jax.value_and_grad(loss_fn, has_aux=True)(params)
+        updates, opt_state = opt.update(grads, opt_state, params)
+        return optax.apply_updates(params, updates), stats, opt_state, loss
+
+    @jax.jit
+    def eval_loss_sum(variables, xb):
+        recon = model.apply(variables, xb, train=False)
+        s = ssim(xb, recon, **loss_kw)
+        return jnp.sum(1.0 - s), jnp.sum(jnp.mean(jnp.abs(xb - recon), axis=(1, 2, 3)))
+
+    def heldout_loss(variables) -> float:
+        one_minus_ssim, l1 = 0.0, 0.0
+        for i in range(0, len(x_held), 256):
+            a, b = eval_loss_sum(variables, jnp.asarray(x_held[i : i + 256]))
+            one_minus_ssim, l1 = one_minus_ssim + float(a), l1 + float(b)
+        return (one_minus_ssim + l1) / len(x_held)
+
+    def init():
+        variables = init_variables(arch, cfg.seed)
+        return variables["params"], variables.get("batch_stats", {}), opt.init(variables["params"])
+
+    b = min(cfg.batch_size, len(x_train))
+    steps_per_epoch = len(x_train) // b
+
+    def update(state, step):
+        params, stats, opt_state = state
+        order = np.random.default_rng([cfg.seed, step + 1]).permutation(len(x_train))
+        total = 0.0
+        for i in range(steps_per_epoch):
+            xb = jnp.asarray(x_train[order[i * b : (i + 1) * b]])
+            params, stats, opt_state, loss = train_step(params, stats, opt_state, xb)
+            total += float(loss)
+        held = heldout_loss({"params": params, "batch_stats": stats})
+        return (params, stats, opt_state), {"heldout_loss": held, "train_loss": total / steps_per_epoch}
+
+    return Trainer(init, update)
+
+
 def train_autoencoder(
     images: Float[np.ndarray, "n h w c"],
     arch: AEArchitecture,
@@ -300,69 +336,18 @@ def train_autoencoder(
         raise ValueError("autoencoder training images contain NaN or infinite values")
     train_idx, held_idx = heldout_split(len(images), cfg.heldout_fraction, cfg.seed)
     x_train, x_held = images[train_idx], images[held_idx]
-    model = ConvAutoencoder(arch)
-    variables = init_variables(arch, cfg.seed)
-    params, stats = variables["params"], variables.get("batch_stats", {})
-    opt = optax.adam(cfg.lr)
-    opt_state = opt.init(params)
-    loss_kw = dict(filter_size=arch.ssim_filter_size, filter_sigma=cfg.filter_sigma)
-
-    @jax.jit
-    def train_step(params, stats, opt_state, xb):
-        def loss_fn(p):
-            recon, updates = model.apply({"params": p, "batch_stats": stats}, xb, train=True, mutable=["batch_stats"])
-            return reconstruction_loss(xb, recon, **loss_kw), updates["batch_stats"]
-
-        (loss, stats), grads = jax.value_and_grad(loss_fn, has_aux=True)(params)
-        updates, opt_state = opt.update(grads, opt_state, params)
-        return optax.apply_updates(params, updates), stats, opt_state, loss
-
-    @jax.jit
-    def eval_loss_sum(variables, xb):
-        recon = model.apply(variables, xb, train=False)
-        s = ssim(xb, recon, **loss_kw)
-        return jnp.sum(1.0 - s), jnp.sum(jnp.mean(jnp.abs(xb - recon), axis=(1, 2, 3)))
-
-    def heldout_loss(variables) -> float:
-        one_minus_ssim, l1 = 0.0, 0.0
-        for i in range(0, len(x_held), 256):
-            a, b = eval_loss_sum(variables, jnp.asarray(x_held[i : i + 256]))
-            one_minus_ssim, l1 = one_minus_ssim + float(a), l1 + float(b)
-        return (one_minus_ssim + l1) / len(x_held)
-
-    b = min(cfg.batch_size, len(x_train))
-    steps_per_epoch = len(x_train) // b
-    best, best_epoch, best_vars, waited = math.inf, 0, None, 0
-    history: list[dict[str, float]] = []
-    t0 = time.perf_counter()
-    for epoch in range(1, cfg.epochs + 1):
-        order = np.random.default_rng([cfg.seed, epoch]).permutation(len(x_train))
-        total = 0.0
-        for i in range(steps_per_epoch):
-            xb = jnp.asarray(x_train[order[i * b : (i + 1) * b]])
-            params, stats, opt_state, loss = train_step(params, stats, opt_state, xb)
-            total += float(loss)
-        train_loss = total / steps_per_epoch
-        if not np.isfinite(train_loss):
-            raise FloatingPointError(f"autoencoder training loss is {train_loss} in epoch {epoch} (lr {cfg.lr})")
-        current = {"params": params, "batch_stats": stats}
-        held = heldout_loss(current)
-        history.append({"epoch": epoch, "train_loss": train_loss, "heldout_loss": held})
-        log.info(
-            "autoencoder epoch %d: train loss %.5f, held-out loss %.5f (%.0f s)",
-            epoch,
-            train_loss,
-            held,
-            time.perf_counter() - t0,
-        )
-        if held < best - cfg.min_delta:
-            best, best_epoch, best_vars, waited = held, epoch, jax.tree.map(jnp.copy, current), 0
-        else:
-            waited += 1
-            if waited >= cfg.patience:
-                log.info("early stop after epoch %d: no held-out improvement for %d epochs", epoch, waited)
-                break
-    ae = Autoencoder(arch, best_vars if best_vars is not None else current)
+    stopper = PatienceTracker(EarlyStopping(cfg.patience, cfg.min_delta, window=1), select=True)
+    spec = LoopSpec("autoencoder", cfg.epochs, ("heldout_loss", "train_loss"), log_every=1, unit="epoch",
+                    settings=f"lr {cfg.lr}", scored="after")  # fmt: skip
+    out = run(_epoch_trainer(arch, cfg, x_train, x_held), spec, stopper=stopper)
+    best = out.selected if stopper.converged_step > 0 else out.state
+    ae = Autoencoder(arch, {"params": best[0], "batch_stats": best[1]})
+    curve = out.curve()
+    history = [
+        {"epoch": int(row.step), "train_loss": float(row.train_loss), "heldout_loss": float(row.heldout_loss)}
+        for row in curve.itertuples()
+    ]
+    best_epoch = stopper.converged_step
     mean_image = x_train.mean(axis=0, keepdims=True)
     ae.info = {
         "source": source,
@@ -377,7 +362,7 @@ def train_autoencoder(
         "heldout_indices": held_idx.tolist(),
         "epochs_run": len(history),
         "best_epoch": best_epoch,
-        "seconds": time.perf_counter() - t0,
+        "seconds": float(curve["seconds"].iloc[-1]),
         "history": history,
         "heldout": reconstruction_errors(ae, x_held, filter_sigma=cfg.filter_sigma),
         "train": reconstruction_errors(ae, x_train, filter_sigma=cfg.filter_sigma),

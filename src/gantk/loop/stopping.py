@@ -196,6 +196,7 @@ class StopTracker:
         self._stopper = (
             EarlyStopping(rule.patience, rule.delta, rule.window, mode="min") if rule.rule == "plateau" else None
         )
+        self.select = self._stopper is not None  # only plateau chooses an earlier Z while the run goes
         self.steps = 0
 
     def update(self, loss: float) -> tuple[bool, bool]:
@@ -228,6 +229,38 @@ class StopTracker:
     def monitored_value(self) -> float | None:
         """The windowed mean at the selected step (plateau), else None."""
         return None if self._stopper is None else self._stopper.best
+
+
+class PatienceTracker:
+    """:class:`EarlyStopping` followed step by step as the loop driver follows a :class:`StopTracker`.
+
+    The GANs stop on it without choosing an earlier state (``select=False``); the autoencoder
+    keeps the state of its best epoch (``select=True``: :meth:`update` says when the state the
+    step's loss was measured on is the best so far).
+    """
+
+    def __init__(self, stopping: EarlyStopping, *, select: bool = False):
+        self.stopping, self.select = stopping, select
+
+    def update(self, loss: float) -> tuple[bool, bool]:
+        """Record the next step's loss; returns (its state is the best so far and selected, stop now)."""
+        stop = self.stopping.update(loss)
+        return self.select and self.stopping.converged_step == self.stopping.step, stop
+
+    def replay(self, losses: Iterable[float]) -> None:
+        """Feed recorded losses (a resumed run's curve) without acting on them."""
+        for loss in losses:
+            self.update(float(loss))
+
+    @property
+    def halted(self) -> bool:
+        s = self.stopping
+        return s.step - s.converged_step >= s.patience
+
+    @property
+    def converged_step(self) -> int:
+        """The last improving step (1-based; 0 before any)."""
+        return self.stopping.converged_step
 
 
 def loss_at(losses: Sequence[float], step: int, final_loss: float | None) -> float | None:
@@ -301,6 +334,7 @@ __all__ = [
     "PATIENCE",
     "RULES",
     "EarlyStopping",
+    "PatienceTracker",
     "StopRule",
     "StopTracker",
     "convergence",

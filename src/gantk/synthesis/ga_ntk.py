@@ -32,10 +32,11 @@ import optax
 import pandas as pd
 
 from gantk.objective.gp import LOSSES, Loss, Method, batchwise_loss, multires_loss
-from gantk.common.io import load_checkpoint, save_checkpoint, save_json, save_npz, save_run
+from gantk.common.io import save_json, save_npz, save_run
 from gantk.kernels import kernel_matrix, preset
 from gantk.common.logging_utils import LOGGER_NAME
-from gantk.loop.progress import NonFiniteLossError, RunProgress
+from gantk.loop.driver import LoopSpec, Trainer, float_dtype, run
+from gantk.loop.progress import NonFiniteLossError
 from gantk.loop.stopping import StopRule, StopTracker, loss_at, outcome
 
 log = logging.getLogger(LOGGER_NAME)
@@ -211,13 +212,6 @@ def _make_step(cfg: SynthConfig):
     return opt, step_fn
 
 
-def _dtype(name: str):
-    if name == "float64" and not jax.config.jax_enable_x64:
-        log.info("float64 requested: enabling JAX 64-bit mode")
-        jax.config.update("jax_enable_x64", True)
-    return jnp.float64 if name == "float64" else jnp.float32
-
-
 def synthesize(
     x: np.ndarray,
     cfg: SynthConfig,
@@ -226,6 +220,9 @@ def synthesize(
     stop_after: int | None = None,
 ) -> SynthResult:
     """Run GA-NTK on real data ``x`` and return the generated points and the curve.
+
+    The loop is :func:`gantk.loop.driver.run`; this function holds GA-NTK's maths (the
+    initial Z, the step, what a snapshot keeps) and its result.
 
     Args:
       x: (n, ...) real data (images (n, H, W, C) or vectors (n, d)) in the clip range.
@@ -243,7 +240,7 @@ def synthesize(
       NonFiniteLossError: the loss or gradient at some step is NaN/Inf; the message
         names the step, and the last good checkpoint is kept.
     """
-    dtype = _dtype(cfg.dtype)
+    dtype = float_dtype(cfg.dtype)
     x = jnp.asarray(x, dtype)
     if x.shape[0] < 2:
         raise ValueError(f"need at least 2 real points, got {x.shape[0]}")
@@ -254,81 +251,37 @@ def synthesize(
     k_xx = [kernel_matrix(preset(name), x, tile=cfg.tile) for name in cfg.kernels]
     opt, step_fn = _make_step(cfg)
 
-    z = lo + (hi - lo) * jax.random.uniform(jax.random.fold_in(key, -1 % 2**31), x.shape, dtype)
-    opt_state = opt.init(z)
-    progress = RunProgress(cfg.steps, cfg.snapshot_every, cfg.log_every, cfg.checkpoint_every, [0], [np.asarray(z)])
+    def init():
+        z = lo + (hi - lo) * jax.random.uniform(jax.random.fold_in(key, -1 % 2**31), x.shape, dtype)
+        return z, opt.init(z)
+
+    def update(state, step):
+        z, opt_state, loss, gnorm = step_fn(*state, step, x, k_xx, key)
+        return (z, opt_state), {"loss": loss, "grad_norm": gnorm}
+
+    spec = LoopSpec(
+        "GA-NTK", cfg.steps, ("loss", "grad_norm"), cfg.fingerprint(), cfg.snapshot_every, cfg.checkpoint_every,
+        cfg.log_every, settings=f"kernels {cfg.kernels}, λ {cfg.lambdas}, lr {cfg.lr}",
+    )  # fmt: skip
     tracker = StopTracker(cfg.stop)
-    z_selected = z
-    ckpt = Path(checkpoint) if checkpoint is not None else None
-    if ckpt is not None and ckpt.exists():
-        state = _load_checkpoint(ckpt, cfg, opt_state)
-        z, opt_state = jnp.asarray(state["z"], dtype), state["opt_state"]
-        z_selected = jnp.asarray(state["z_selected"], dtype)
-        progress.resume(state)
-        tracker.replay(progress.losses)
-        log.info("resumed from %s at step %d", ckpt, progress.start)
-
-    settings = f"kernels {cfg.kernels}, λ {cfg.lambdas}, lr {cfg.lr}"
-    halted = tracker.halted  # a resumed run that had already halted runs no further step
-    progress.start_clock()
-    for step in range(progress.start, progress.start if halted else cfg.steps):
-        z_new, opt_state_new, loss, gnorm = step_fn(z, opt_state, step, x, k_xx, key)
-        loss, gnorm = float(loss), float(gnorm)
-        progress.check_finite(step, loss, gnorm, ckpt, "GA-NTK", settings)
-        selected, halted = tracker.update(loss)
-        if selected:
-            z_selected = z
-        z, opt_state = z_new, opt_state_new
-        done = step + 1
-        progress.record(done, loss, gnorm)
-        if progress.snapshot_due(done, last=halted):
-            progress.add_snapshot(done, np.asarray(z))
-        interrupted = stop_after is not None and done >= stop_after
-        if ckpt is not None and progress.checkpoint_due(done, interrupted or halted):
-            _save_checkpoint(ckpt, cfg, z, opt_state, done, progress, z_selected)
-            progress.checkpointed(done)
-        if halted:
-            log.info("stopped at step %d: no improvement of the %s by more than %g in %d steps; samples: Z at step %d",
-                     done, cfg.stop.monitor, cfg.stop.delta, cfg.stop.patience, tracker.selected_step)
-        if interrupted or halted:
-            break
-
-    curve = progress.curve()
+    out = run(Trainer(init, update, lambda state: np.asarray(state[0])), spec, stopper=tracker,
+              checkpoint=checkpoint, stop_after=stop_after)  # fmt: skip
+    z = out.state[0]
+    if out.halted:
+        log.info("samples: Z at step %d (no improvement of the %s by more than %g in %d steps)",
+                 tracker.selected_step, cfg.stop.monitor, cfg.stop.delta, cfg.stop.patience)  # fmt: skip
+    curve = out.curve()
     # One more evaluation (no update) gives the loss at the last Z, which no curve row holds.
-    final_loss = float(step_fn(z, opt_state, len(curve), x, k_xx, key)[2]) if len(curve) else None
+    final_loss = float(update(out.state, len(curve))[1]["loss"]) if len(curve) else None
     return SynthResult(
-        z=np.asarray(z if tracker.selected_step is None else z_selected),
+        z=np.asarray(z if tracker.selected_step is None else out.selected[0]),
         curve=curve,
-        snapshot_steps=np.asarray(progress.snapshot_steps),
-        snapshots=np.stack([np.asarray(s) for s in progress.snapshots]),
+        snapshot_steps=np.asarray(out.progress.snapshot_steps),
+        snapshots=np.stack([np.asarray(s) for s in out.progress.snapshots]),
         config=cfg,
         z_final=np.asarray(z),
-        stop=outcome(tracker, progress.losses, halted, final_loss),
+        stop=outcome(tracker, out.progress.losses, out.halted, final_loss),
     )
-
-
-def _save_checkpoint(path, cfg, z, opt_state, step, progress: RunProgress, z_selected) -> None:
-    save_checkpoint(
-        path, cfg.fingerprint(), tree=opt_state, prefix="opt", step=step, z=z, z_selected=z_selected,
-        **progress.history(),
-    )
-
-
-def _load_checkpoint(path: Path, cfg: SynthConfig, opt_template) -> dict[str, Any]:
-    data = load_checkpoint(path, cfg.fingerprint())
-    treedef = jax.tree.structure(opt_template)
-    leaves = [jnp.asarray(data[f"opt_{i}"]) for i in range(treedef.num_leaves)]
-    return {
-        "z": data["z"],
-        "z_selected": data["z_selected"],
-        "opt_state": jax.tree.unflatten(treedef, leaves),
-        "step": int(data["step"]),
-        "loss": data["loss"].tolist(),
-        "grad_norm": data["grad_norm"].tolist(),
-        "seconds": data["seconds"].tolist(),
-        "snapshot_steps": data["snapshot_steps"].tolist(),
-        "snapshots": list(data["snapshots"]),
-    }
 
 
 __all__ = ["NonFiniteLossError", "SynthConfig", "SynthResult", "synthesize"]
