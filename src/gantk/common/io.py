@@ -65,46 +65,9 @@ def save_run(
     save_json(out / "params.json", params)
 
 
-def save_checkpoint(
-    path: str | os.PathLike,
-    fingerprint: str,
-    *,
-    tree: Any,
-    prefix: str,
-    step: int,
-    losses: Any,
-    norms: Any,
-    seconds: Any,
-    snapshot_steps: Any,
-    snapshots: Any,
-    **arrays: Any,
-) -> None:
-    """Write a run's checkpoint atomically, the file :func:`load_checkpoint` reads.
-
-    Holds the step reached, the loss and gradient-norm curves and their ``seconds`` so far,
-    the snapshots (stacked) with their steps, the settings ``fingerprint``, the leaves of
-    ``tree`` (an optimiser or training state) as ``{prefix}_{i}`` in ``jax.tree.leaves``
-    order, and any further ``arrays``.
-    """
-    import jax
-
-    leaves = {f"{prefix}_{i}": np.asarray(leaf) for i, leaf in enumerate(jax.tree.leaves(tree))}
-    save_npz(
-        path,
-        step=np.asarray(step),
-        loss=np.asarray(losses),
-        grad_norm=np.asarray(norms),
-        seconds=np.asarray(seconds),
-        snapshot_steps=np.asarray(snapshot_steps),
-        snapshots=np.stack([np.asarray(s) for s in snapshots]),
-        fingerprint=np.asarray(fingerprint),
-        **{k: np.asarray(v) for k, v in arrays.items()},
-        **leaves,
-    )
-
-
 def load_checkpoint(path: str | os.PathLike, fingerprint: str) -> dict[str, np.ndarray]:
-    """The arrays of checkpoint ``path``, which must hold ``fingerprint`` (the run's settings hash).
+    """The arrays of checkpoint ``path``, which must hold ``fingerprint`` (the run's settings hash;
+    the loop driver's checkpoints, ``gantk.loop.checkpoint``).
 
     Raises:
       ValueError: the file cannot be read, or was written with other settings (the message

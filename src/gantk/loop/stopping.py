@@ -247,10 +247,7 @@ class PatienceTracker:
         stop = self.stopping.update(loss)
         return self.select and self.stopping.converged_step == self.stopping.step, stop
 
-    def replay(self, losses: Iterable[float]) -> None:
-        """Feed recorded losses (a resumed run's curve) without acting on them."""
-        for loss in losses:
-            self.update(float(loss))
+    replay = StopTracker.replay  # feeds a resumed run's curve through update
 
     @property
     def halted(self) -> bool:
