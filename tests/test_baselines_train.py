@@ -169,3 +169,14 @@ def test_wgan_gp_covers_the_8_mode_ring_on_the_cpu():
     assert start > 0.4
     assert end < 0.2
     assert mode_coverage(result.z, "ring8")["modes_covered"] >= 6
+
+
+def test_sample_grids_are_drawn_from_the_snapshots_every_grid_every_iterations_and_at_the_end(tmp_path):
+    snaps = np.random.default_rng(0).uniform(size=(5, 4, 8, 8, 1))
+    written = save_sample_grids(tmp_path, [0, 2, 4, 6, 7], snaps, every=4, label="DCGAN")
+    assert [p.name for p in written] == ["step_0000004.png", "step_0000007.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["step_0000004.png", "step_0000007.png"]
+    with pytest.raises(ValueError, match=r"grid_every \(3\) must be a multiple of snapshot_every \(2\)"):
+        GANConfig("dcgan", snapshot_every=2, grid_every=3)
+    with pytest.raises(ValueError, match="one snapshot per step"):
+        save_sample_grids(tmp_path, [0, 2], snaps)

@@ -10,10 +10,10 @@ A run records the loss and gradient norm of every step, snapshots of Z every
 every ``checkpoint_every`` steps. Its result is chosen by its stopping rule
 (``gantk.loop.stopping.StopRule``): with the paper's early stopping (``plateau``) the samples
 are Z at the convergence step and the run may halt ``patience`` steps later; the last Z
-is kept beside them. Started again with the same checkpoint path it
-resumes from the last checkpoint and ends with exactly the result of an
-uninterrupted run: the batch of step t is drawn from ``fold_in(key, t)``, not
-from a stream consumed step by step.
+is kept beside them. The loop is the library's one driver (:func:`gantk.loop.driver.run`):
+started again with the same checkpoint path a run resumes from the last checkpoint and
+ends with exactly the result of an uninterrupted run: the batch of step t is drawn from
+``fold_in(key, t)``, not from a stream consumed step by step.
 """
 
 from __future__ import annotations
