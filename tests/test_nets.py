@@ -254,3 +254,16 @@ def test_images_larger_than_the_tables_are_refused_naming_the_shape():
     ]
     with pytest.raises(ValueError, match=r"Tables 3–5.*up to 64×64.*\(128, 128, 3\)"):
         image_architecture((128, 128, 3))
+
+
+def test_table_4_and_5_generators_map_their_tanh_output_to_the_unit_interval():
+    # The tables' tanh is for pixels in [−1, 1]; gantk's pixels are in [0, 1]: (1 + tanh a)/2.
+    # With the output deconvolution's weights zeroed every pixel is (1 + tanh b)/2 of its bias b.
+    g = ImageGenerator((32, 32, 3), width=0.125)
+    z = jax.random.normal(jax.random.key(0), (2, 64))
+    variables = g.init(jax.random.key(1), z, train=False)
+    out = variables["params"]["ConvTranspose_3"]
+    variables["params"]["ConvTranspose_3"] = {"kernel": jnp.zeros_like(out["kernel"]), "bias": jnp.full_like(out["bias"], 0.5)}
+    images = g.apply(variables, z, train=False)
+    assert images.shape == (2, 32, 32, 3)
+    assert jnp.allclose(images, (1 + math.tanh(0.5)) / 2, rtol=1e-6)  # 0.731, where a sigmoid would give 0.622
