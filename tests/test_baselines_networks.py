@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from gantk.baselines.methods import METHODS, get_method
-from gantk.nets.gan import ImageDiscriminator, conv_depth
+from gantk.nets.gan import ImageDiscriminator, image_architecture
 from gantk.nets.stylegan2 import ModulatedConv, blur, minibatch_stddev, upsample_2x
 
 IMAGE_SHAPES = [(8, 8, 1), (25, 25, 1), (28, 28, 1), (32, 32, 3), (64, 64, 3)]
@@ -41,8 +41,8 @@ def test_stylegan2_refuses_points():
         get_method("stylegan2").networks((2,))
 
 
-def test_discriminator_depth_follows_the_cntk_presets():
-    assert [conv_depth(s) for s in IMAGE_SHAPES] == [2, 2, 2, 3, 4]
+def test_discriminator_depth_follows_tables_3_to_5():
+    assert [len(image_architecture(s).d_convs) for s in IMAGE_SHAPES] == [2, 2, 2, 3, 4]
 
 
 def test_discriminator_norms_have_the_expected_layers():

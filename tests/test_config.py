@@ -316,11 +316,11 @@ def test_ga_cntkg_without_an_autoencoder_names_the_autoencoders_key(default, sch
 
 
 def test_ga_cntkg_kernel_that_cannot_take_the_codes_names_the_kernels_key(default, schema):
-    # multires_small average-pools its input to 16×16 first; the digits autoencoder's codes are 2×2×8.
+    # multires_small takes 256×256×3 images; the digits autoencoder's codes are 32-vectors (Table 7's pattern).
     problems = problems_of(_with_generator(default, kernels=["multires_small"]), schema)
     assert any(
         p.startswith("config key 'methods.gen.kernels': kernel 'multires_small' cannot take the codes")
-        and "(2, 2, 8)" in p
+        and "(32,)" in p
         for p in problems
     ), problems
 
@@ -428,3 +428,11 @@ def test_a_plateau_on_the_norm_of_a_cross_entropy_run_is_rejected(default, schem
     default["methods"]["ga_cntk"]["stop"]["monitor"] = "loss"
     default["experiments"][1]["settings"]["ga_cntk"]["stop"]["monitor"] = "loss"  # lfw_faces' own stop block
     validate_config(default, schema)
+
+
+def test_a_multires_kernel_on_images_of_another_shape_is_refused_before_any_job(default, schema):
+    default["methods"]["ga_cntk"]["kernels"] = ["multires_small"]
+    assert (
+        "config key 'methods.ga_cntk.kernels' (run digits n=64): kernel preset 'multires_small' expects inputs "
+        "of shape (256, 256, 3) (it works at 16×16 pixels), got shape (8, 8, 1)"
+    ) in problems_of(default, schema)

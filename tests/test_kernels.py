@@ -1,5 +1,7 @@
 """Native NTK/NNGP kernels: exact diagonal, finite gradients, tiling, presets, errors."""
 
+import re
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -26,9 +28,11 @@ PRESET_SHAPES = {
     "cntk_celeba": (64, 64, 3),
     "cntk_digits": (8, 8, 1),
     "cntk_faces": (25, 25, 1),
-    "multires_small": (64, 64, 3),
-    "multires_medium": (64, 64, 3),
-    "multires_large": (64, 64, 3),
+    "multires_small": (256, 256, 3),   # the multi-resolution presets take only their own shape
+    "multires_medium": (256, 256, 3),
+    "multires_large": (256, 256, 3),
+    "multires64_small": (64, 64, 3),
+    "multires64_medium": (64, 64, 3),
 }
 
 
@@ -142,7 +146,7 @@ def test_bad_architectures_and_inputs_fail_with_clear_messages():
     with pytest.raises(ValueError, match="flat readout"):
         kernel_fn(serial(Conv(), Relu()), _images((8, 8, 1), 2, seed=0))
     with pytest.raises(ValueError, match="divisible"):
-        kernel_fn(preset("multires_small"), _images((20, 20, 3), 2, seed=0))
+        kernel_fn(serial(Conv(), Relu(), Flatten(), Dense(), pool=16), _images((20, 20, 3), 2, seed=0))
     with pytest.raises(ValueError, match="shapes differ"):
         kernel_fn(preset("cntk_digits"), _images((8, 8, 1), 2, seed=0), _images((9, 9, 1), 2, seed=0))
 
@@ -193,3 +197,27 @@ def test_window_mean_by_strided_slices_equals_reduce_window(kernel, stride, padd
     vjp_want = jax.vjp(lambda a: lax.reduce_window(a, 0.0, lax.add, (1, kernel, kernel), (1, stride, stride), padding) / kernel**2, a)[1]
     ct = jnp.ones_like(want) * jnp.arange(want.size).reshape(want.shape)
     np.testing.assert_allclose(vjp(ct)[0], vjp_want(ct)[0], rtol=1e-13)
+
+
+def test_multires_presets_refuse_another_image_shape_naming_preset_expected_and_actual():
+    x = jnp.zeros((2, 64, 64, 3))
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "kernel preset 'multires_small' expects inputs of shape (256, 256, 3) (it works at 16×16 pixels), "
+            "got shape (64, 64, 3)"
+        ),
+    ):
+        kernel_matrix(preset("multires_small"), x)
+    with pytest.raises(ValueError, match=re.escape("'multires64_medium' expects inputs of shape (64, 64, 3)")):
+        kernel_matrix(preset("multires64_medium"), jnp.zeros((2, 256, 256, 3)))
+
+
+def test_multires64_small_sees_64x64_images_at_the_resolution_multires_small_sees_256x256_ones():
+    # Table 8's small discriminator works at 16×16: avg-pool 4 of a 64×64 image equals avg-pool
+    # 16 of the same image upsampled 4× by pixel repetition, so the two kernels agree exactly.
+    x = jax.random.uniform(jax.random.key(0), (3, 64, 64, 3), jnp.float64)
+    big = jnp.repeat(jnp.repeat(x, 4, axis=1), 4, axis=2)
+    np.testing.assert_allclose(
+        kernel_matrix(preset("multires64_small"), x), kernel_matrix(preset("multires_small"), big), rtol=1e-12
+    )

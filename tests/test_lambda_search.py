@@ -13,11 +13,11 @@ def _data(n=16, seed=0):
     return np.random.default_rng(seed).uniform(size=(n, 8, 8, 1)) ** 3  # darker than the U[0,1] noise
 
 
-def _error(x, net, lam, seed):
+def _error(x, net, lam, seed, noise_range=(0.0, 1.0)):
     import jax
 
     x = jnp.asarray(x)
-    z = jax.random.uniform(jax.random.key(seed), x.shape, x.dtype)
+    z = jax.random.uniform(jax.random.key(seed), x.shape, x.dtype, *noise_range)
     k = stack_kernel(kernel_matrix(net, x), kernel_matrix(net, x, z), kernel_matrix(net, z))
     y = labels(x.shape[0], x.shape[0], k.dtype)
     d = discriminator(k, y, lam)
@@ -74,3 +74,15 @@ def test_result_serialises_with_its_trace():
 def test_bad_arguments_are_rejected():
     with pytest.raises(ValueError, match="positive"):
         lambda_search(_data(4), preset("fntk"), eps=0.0)
+
+
+def test_noise_is_drawn_over_the_given_range():
+    # GA-CNTKg's codes lie in (−1, 1) (Table 7's tanh): its search draws the noise there.
+    codes = np.random.default_rng(1).uniform(-1.0, 1.0, size=(16, 32)) ** 3
+    net = preset("fntk")
+    result = lambda_search(codes, net, seed=4, start=0.5, noise_range=(-1.0, 1.0))
+    lam, err = result.trace[0]
+    assert err == pytest.approx(_error(codes, net, lam, 4, (-1.0, 1.0)), rel=1e-6)
+    assert err != pytest.approx(_error(codes, net, lam, 4), rel=1e-3)
+    with pytest.raises(ValueError, match=r"noise_range .*lo < hi.*\(1.0, -1.0\)"):
+        lambda_search(codes, net, noise_range=(1.0, -1.0))

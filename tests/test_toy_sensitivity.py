@@ -8,7 +8,7 @@ import pytest
 
 from gantk.plots.baselines import sensitivity_figure, toy_methods_figure
 from gantk.data.toy import mixture_modes, sample_mixture
-from gantk.experiments.toy_sensitivity import grid_points, sensitivity
+from gantk.experiments.toy_sensitivity import grid_points, search_order, sensitivity
 
 
 def test_grid_points_are_the_cartesian_product_in_sorted_key_order():
@@ -20,15 +20,31 @@ def test_grid_points_are_the_cartesian_product_in_sorted_key_order():
         grid_points({"lr": []})
 
 
-def test_each_grid_point_trains_within_its_budget_and_is_scored():
+def test_each_grid_point_trains_its_steps_and_is_scored():
     x, reference = sample_mixture("ring8", 32, 0), sample_mixture("ring8", 32, 1)
     frame = sensitivity(
-        x, reference, mixture="ring8", method="wgan_gp", grid={"lr": [1e-3]}, budget_s=0.5, seed=0,
+        x, reference, mixture="ring8", method="wgan_gp", grid={"lr": [1e-3]}, budget_s=60.0, steps=6, seed=0,
         gan_options={"width": 0.0625, "batch_size": 16, "latent_dim": 8},
     )
     row = frame.iloc[0]
     assert len(frame) == 1 and row["status"] == "ok" and json.loads(row["params"]) == {"lr": 1e-3}
-    assert row["iterations"] > 1 and row["wasserstein"] > 0 and row["n_modes"] == 8
+    assert row["iterations"] == 6 and row["wasserstein"] > 0 and row["n_modes"] == 8 and row["grid_size"] == 1
+
+
+def test_the_budget_is_for_the_whole_search_and_points_run_in_the_seeded_order():
+    x, reference = sample_mixture("ring8", 32, 0), sample_mixture("ring8", 32, 1)
+    grid = {"lam": [1.0, 2.0, 4.0], "lr": [0.01, 0.1]}
+    points = grid_points(grid)
+    order = search_order(len(points), 3)
+    assert sorted(order.tolist()) == list(range(6)) and order.tolist() != list(range(6))
+    # A budget that any run spends: the search stops after the first point of its order.
+    short = sensitivity(x, reference, mixture="ring8", method="ga_fntk", grid=grid, budget_s=1e-9, steps=4, seed=3)
+    assert len(short) == 1 and json.loads(short["params"].iloc[0]) == points[order[0]]
+    assert short["grid_size"].iloc[0] == 6 and short["budget_used_s"].iloc[0] > 0
+    # A budget no run spends: every point, each with its §4.2-style fixed step count.
+    full = sensitivity(x, reference, mixture="ring8", method="ga_fntk", grid=grid, budget_s=1e6, steps=4, seed=3)
+    assert [json.loads(p) for p in full["params"]] == [points[i] for i in order]
+    assert (full["iterations"] == 4).all() and full["budget_used_s"].is_monotonic_increasing
 
 
 def test_sensitivity_figure_counts_diverged_runs():

@@ -18,6 +18,6 @@ figure = sensitivity_figure(
     frame,
     floors=floors,
     methods=sens["methods"],
-    title=f"Sensitivity: W over each grid, {sens['budget_s']} s per setting (n = {sens['n']})",
+    title=f"Sensitivity: W over each grid search, {sens['budget_s']:g} s per method, {sens['steps']} steps per setting (n = {sens['n']})",
 )
 save_figure(snakemake.output[0], figure, dpi=150)

@@ -1,4 +1,4 @@
-"""Fig 9 data: one method's hyper-parameter grid on one mixture, each point under the time budget."""
+"""Fig 9 data: one method's grid search on one mixture: §4.2's steps per point, one time budget for all."""
 
 from _job import read_subset, start
 
@@ -20,6 +20,7 @@ frame = sensitivity(
     method=wc.tuned,
     grid=grids[wc.tuned],
     budget_s=float(sens["budget_s"]),
+    steps=int(sens["steps"]),
     seed=int(wc.seed),
     gan_options=sens.get("gan", {}),
 )

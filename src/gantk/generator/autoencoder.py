@@ -21,7 +21,7 @@ training settings, per-epoch history, and the reconstruction errors on held-out 
 Example:
     >>> arch = AE_PRESETS["digits"]
     >>> ae = train_autoencoder(images, arch, AETrainConfig(epochs=50))   # images (N, 8, 8, 1)
-    >>> codes = ae.encode(images)            # (N, 2, 2, 8) in (0, 1)
+    >>> codes = ae.encode(images)            # (N, 32) in (−1, 1)
     >>> recon = ae.decode(codes)             # (N, 8, 8, 1)
     >>> ae.save("results/ae/digits/split")
 """
@@ -100,7 +100,7 @@ class Autoencoder:
     info: dict = dataclasses.field(default_factory=dict)
 
     @property
-    def code_shape(self) -> tuple[int, int, int]:
+    def code_shape(self) -> tuple[int, ...]:
         return self.arch.code_shape
 
     @property
@@ -108,7 +108,7 @@ class Autoencoder:
         return self.arch.code_size
 
     def encode(self, images: Float[np.ndarray, "n h w c"], batch: int = 256) -> Float[np.ndarray, "n h2 w2 k"]:
-        """Codes (N, h, w, code_channels) in (0, 1) of images (N, H, W, C) in [0, 1] (evaluation mode)."""
+        """Codes (N, *code_shape) in (−1, 1) of images (N, H, W, C) in [0, 1] (evaluation mode)."""
         images = np.asarray(images, np.float32)
         if images.ndim != 4 or tuple(images.shape[1:]) != self.arch.image_shape:
             raise ValueError(
@@ -118,9 +118,9 @@ class Autoencoder:
         return _in_chunks(_apply_fns(self.arch)[0], self.variables, images, batch)
 
     def decode(self, codes: Float[np.ndarray, "n h2 w2 k"], batch: int = 256) -> Float[np.ndarray, "n h w c"]:
-        """Images (N, H, W, C) in (0, 1) of codes (N, h, w, code_channels)."""
+        """Images (N, H, W, C) in (0, 1) of codes (N, *code_shape)."""
         codes = np.asarray(codes, np.float32)
-        if codes.ndim != 4 or tuple(codes.shape[1:]) != self.code_shape:
+        if codes.ndim != 1 + len(self.code_shape) or tuple(codes.shape[1:]) != self.code_shape:
             raise ValueError(
                 f"the decoder takes codes of shape (N, {', '.join(map(str, self.code_shape))}), got {codes.shape}"
             )
@@ -263,7 +263,7 @@ def _epoch_trainer(arch: AEArchitecture, cfg: AETrainConfig, x_train: np.ndarray
     def train_step(params, stats, opt_state, xb):
         def loss_fn(p):
             recon, updates = model.apply({"params": p, "batch_stats": stats}, xb, train=True, mutable=["batch_stats"])
-            return reconstruction_loss(xb, recon, **loss_kw), updates["batch_stats"]
+            return reconstruction_loss(xb, recon, **loss_kw), updates.get("batch_stats", {})
 
         (loss, stats), grads = jax.value_and_grad(loss_fn, has_aux=True)(params)
         updates, opt_state = opt.update(grads, opt_state, params)
@@ -354,7 +354,7 @@ def train_autoencoder(
         "loss": "1 - mean SSIM (tf.image.ssim; window ssim_filter_size, sigma filter_sigma, max_val 1) "
         "+ mean |x - x_hat|",
         "pixel_range": [0.0, 1.0],
-        "code_range": [0.0, 1.0],
+        "code_range": list(arch.code_range),
         "training": dataclasses.asdict(cfg),
         "n_images": int(len(images)),
         "n_train": int(len(x_train)),

@@ -3,8 +3,8 @@
 The default code kernel is the ``fntk`` preset (flatten, [Dense, ReLU] ×3, Dense). The
 authors' code (``ga-ntk/ga-ntk``, ``gan-ntkg/gan/gantkgan_generator.py``) used a flattened
 four-layer Erf network in code space, available here as ``"fntk_erf"`` (:data:`CODE_KERNELS`).
-Codes lie in (0, 1) (``gantk.generator.autoencoder``), so Algorithm 1's U[0, 1] noise is
-noise in code space and :func:`code_lambda_search` is ``lambda_search`` on the codes.
+Codes lie in (−1, 1) (Table 7's tanh, ``gantk.nets.autoencoder``), and
+:func:`code_lambda_search` is ``lambda_search`` on the codes with its noise uniform over that range.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def check_code_kernel(code_shape: Sequence[int], kernel: str, *, where: str = "t
 
 
 def code_lambda_search(ae: Autoencoder, images: np.ndarray, kernel: str = "fntk", *, seed: int = 0, **search) -> dict:
-    """Algorithm 1 on the codes of ``images``: λ separating real codes from U[0, 1] noise codes.
+    """Algorithm 1 on the codes of ``images``: λ separating real codes from noise uniform over the code range.
 
     ``search`` goes to :func:`gantk.synthesis.lambda_search.lambda_search` (start, eps, bisect_steps).
     Returns its record plus ``code_shape``, ``code_size`` and ``space: "code"``.
@@ -62,7 +62,7 @@ def code_lambda_search(ae: Autoencoder, images: np.ndarray, kernel: str = "fntk"
     net = code_kernel(kernel)
     codes = ae.encode(images)
     flat = np.asarray(kernel_input(jnp.asarray(codes), net))
-    result = lambda_search(flat, net, seed=seed, **search)
+    result = lambda_search(flat, net, seed=seed, noise_range=ae.arch.code_range, **search)
     return {**result.to_dict(), "space": "code", "code_shape": list(ae.code_shape), "code_size": ae.code_size}
 
 

@@ -21,13 +21,13 @@ The authors' code (``ga-ntk/ga-ntk``, ``gan-ntkg/gan/gantkgan_generator.py``) us
 flattened four-layer Erf network in code space, available here as ``"fntk_erf"``
 (:data:`CODE_KERNELS`); their loss was a two-class softmax cross-entropy on the
 NTK-GP output with a 1e-4 diagonal regulariser, where this module uses the paper's
-Eq. 16. Codes lie in (0, 1) (``gantk.generator.autoencoder``), so Algorithm 1's U[0, 1] noise is
-noise in code space and :func:`code_lambda_search` is ``lambda_search`` on the codes.
+Eq. 16. Codes lie in (−1, 1) (Table 7's tanh, ``gantk.nets.autoencoder``), and
+:func:`code_lambda_search` is ``lambda_search`` on the codes with its noise uniform over that range.
 
 Generator networks (:class:`CodeGenerator`, DCGAN/InfoGAN-shaped like the authors'):
 FC 1024 BN ReLU → FC s_h·s_w·C_top BN ReLU → reshape → [ConvT 4×4 s2 BN ReLU] … →
-ConvT 4×4 s2 to the code channels → sigmoid, cropped to the code's (h, w); codes of at
-most 4×4 positions (and flat codes) use FC 1024 BN ReLU ×2 → FC → sigmoid. Weights
+ConvT 4×4 s2 to the code channels → tanh, cropped to the code's (h, w); codes of at
+most 4×4 positions (and flat codes) use FC 1024 BN ReLU ×2 → FC → tanh. Weights
 start N(0, 0.02²).
 
 Optimiser (the authors' settings): Adam(2·10⁻⁴, β₁ = 0.5), gradients clipped to global

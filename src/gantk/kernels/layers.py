@@ -140,14 +140,28 @@ class ElementNet:
       pool: average-pool the input images over non-overlapping pool×pool blocks
         before the network (1 = no pooling); multi-resolution GA-NTK (Eq. 7).
       name: preset name, for logs and artefacts.
+      input_shape: the (H, W, C) the network is built for, enforced by :meth:`prepare`
+        (None = any shape): a multi-resolution discriminator's pooling sets the
+        resolution it works at only for inputs of that shape.
     """
 
     layers: tuple[Layer, ...]
     pool: int = 1
     name: str = "custom"
+    input_shape: tuple[int, int, int] | None = None
+
+    def check_input_shape(self, shape: tuple[int, ...]) -> None:
+        """Raise ValueError naming the network, its input shape and ``shape`` (one sample's) if they differ."""
+        if self.input_shape is not None and tuple(shape) != tuple(self.input_shape):
+            h, w, _ = self.input_shape
+            raise ValueError(
+                f"kernel preset {self.name!r} expects inputs of shape {tuple(self.input_shape)} (it works at "
+                f"{h // self.pool}×{w // self.pool} pixels), got shape {tuple(shape)}"
+            )
 
     def prepare(self, x: Float[Array, "n *f"]) -> Float[Array, "n *g"]:
-        """Apply the input pooling to images (N, H, W, C); flat inputs pass unchanged."""
+        """Check the input shape, then apply the input pooling to images (N, H, W, C); flat inputs pass unchanged."""
+        self.check_input_shape(x.shape[1:])
         if self.pool == 1:
             return x
         if x.ndim != 4:
@@ -167,6 +181,8 @@ class ElementNet:
         return state
 
 
-def serial(*layers: Layer, pool: int = 1, name: str = "custom") -> ElementNet:
+def serial(
+    *layers: Layer, pool: int = 1, name: str = "custom", input_shape: tuple[int, int, int] | None = None
+) -> ElementNet:
     """Compose layer rules into an :class:`ElementNet` (like ``stax.serial``)."""
-    return ElementNet(layers=tuple(layers), pool=pool, name=name)
+    return ElementNet(layers=tuple(layers), pool=pool, name=name, input_shape=input_shape)

@@ -1,33 +1,47 @@
-"""The convolutional autoencoder whose code space GA-CNTKg works in (paper Table 7): the
-networks and their presets; training is :mod:`gantk.generator.autoencoder`.
+"""The convolutional autoencoder whose code space GA-CNTKg works in (paper §8.1, Table 7):
+the networks and their presets; training is :mod:`gantk.generator.autoencoder`.
 
-Architecture. The paper's Table 7 could not be retrieved here; the networks follow the
-authors' released autoencoder (``ga-ntk/ga-ntk``, ``gan-ntkg/Autoencoder.py``, the
-CelebA-HQ network), with the depth and widths scaled to each data set:
+Architecture (Table 7's layer pattern; every convolution 3×3, SAME padding, SELU):
 
     encoder, per stage s with c_s channels:
-        [Conv 3×3 (c_s), SELU] × k  →  Conv 2×2 stride 2 (c_{s+1}), BatchNorm, SELU
-    the last stage's stride-2 conv maps to ``code_channels`` with the bottleneck
-    activation σ(2a) (no norm): codes are (H / 2^S, W / 2^S, code_channels) in (0, 1).
-    decoder, stages in reverse:
-        ConvTranspose 2×2 stride 2 (c_s), SELU, crop to the encoder's size at that stage
-        → [Conv 3×3 (c_s), SELU] × k
-    then Conv 3×3 (C) and a sigmoid: images in (0, 1).
+        [Conv 3×3 stride 1 (c_s), SELU] × k  →  Conv 3×3 stride 2 (c_s), SELU
+    bottleneck (``code_dim`` set, Table 7):  flatten → Fully Connected code_dim, tanh
+        codes are vectors (code_dim,) in (−1, 1)
+    decoder (Table 7 mirrored):  Fully Connected h_S·w_S·c_S, SELU, reshape to the encoder's
+        last feature map → per stage s in reverse:
+        [ConvTranspose 3×3 stride 1 (c_s), SELU] × k  →  ConvTranspose 3×3 stride 2 (c_s), SELU,
+        crop to the encoder's size at that stage
+    output: Conv 3×3 (C), sigmoid: images in (0, 1).
 
-Sizes that are not a power of two (25×25 faces) go 25 → 13 → 7 → 4 down and are cropped
-back 8 → 7 → 14 → 13 → 26 → 25 on the way up (top-left, matching SAME padding, which
-pads at the end).
+Table 7 per data set (k, stages c_s, code):  MNIST 0, (16, 32, 64), 128;
+CIFAR-10 0, (32, 64, 128), 1024;  CelebA 3, (32, 64, 128), 2048;
+CelebA-HQ 3, (64, 128, 256, 512), 2048.  No batch norm (the table lists none).
+
+Where Table 7 is silent we chose, and say so:
+
+* The table goes from the FC code straight to the first transposed convolution; the
+  decoder needs a layer that turns the code back into a feature map, so it starts with
+  the mirror of the encoder's flatten → FC: FC to the encoder's last feature map, SELU.
+* Its last row reads only "output": ours is Conv 3×3 to the image channels with a
+  sigmoid, since images stay in [0, 1] throughout gantk (the authors' released code
+  ended in tanh on images in [−1, 1], an affine reparametrisation of the same).
+* Sizes that are not a power of two (28×28) go 28 → 14 → 7 → 4 down and are cropped back
+  8 → 7 → 14 → 28 on the way up (top-left, matching SAME padding, which pads at the end).
+
+Code space. Codes lie in (−1, 1) (:data:`CODE_RANGE`), Table 7's tanh. The paper says only
+that Algorithm 1 separates real data from "pure noises"; we draw that noise uniformly
+over the code range (``gantk.generator.ga_cntkg.code_lambda_search``), and GA-CNTKg's
+generator ends in tanh (``gantk.nets.generator.CodeGenerator``) so its codes share it.
+
+Ours, not the paper's: the ``digits`` (8×8) and ``lfw_faces`` (25×25) presets of the
+offline default run, Table 7's pattern scaled down. ``code_dim=None`` gives a spatial code
+instead (the last stage's stride-2 conv maps to ``code_channels``, tanh; decoder without
+the FC), which small tests use.
 
 Departures from the authors' code, each for a reason:
 
-* The bottleneck activation is σ(2a) = (1 + tanh a)/2 instead of tanh, and images stay
-  in [0, 1] instead of being mapped to [−1, 1]. The two are affine reparametrisations
-  of the authors' networks; with them codes share the pixel range [0, 1], so
-  Algorithm 1's U[0, 1] noise (``gantk.synthesis.lambda_search``) is noise in code space.
 * Early stopping watches the loss on held-out images (the authors kept the weights of
   the lowest *training* loss).
-* BatchNorm keeps running statistics with momentum 0.9 (Keras: 0.99), so the
-  evaluation-mode encoder settles within a few epochs on small data sets.
 """
 
 from __future__ import annotations
@@ -43,7 +57,8 @@ import numpy as np
 from flax import traverse_util
 from jaxtyping import Array, Float
 
-_BN_MOMENTUM = 0.9
+#: The interval codes lie in: Table 7's tanh bottleneck.
+CODE_RANGE: tuple[float, float] = (-1.0, 1.0)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,18 +67,19 @@ class AEArchitecture:
 
     Attributes:
       image_shape: (H, W, C) of the images.
-      stages: channels c_s of each encoder stage; one stride-2 downsampling per stage.
-      convs_per_stage: k, the 3×3 SELU convolutions of each stage (authors: 3).
-      code_channels: channels of the code.
-      batch_norm: BatchNorm after each stride-2 convolution except the bottleneck.
+      stages: channels c_s of each encoder stage; one stride-2 convolution per stage.
+      convs_per_stage: k, the stride-1 3×3 SELU convolutions before it (Table 7: 0 for
+        MNIST and CIFAR-10, 3 for CelebA and CelebA-HQ).
+      code_dim: size of Table 7's fully connected tanh code, or None for a spatial code.
+      code_channels: channels of a spatial code (used only when ``code_dim`` is None).
       ssim_filter_size: SSIM window of the training loss (authors: 11).
     """
 
     image_shape: tuple[int, int, int]
     stages: tuple[int, ...] = (16, 32)
-    convs_per_stage: int = 3
+    convs_per_stage: int = 0
+    code_dim: int | None = None
     code_channels: int = 8
-    batch_norm: bool = True
     ssim_filter_size: int = 11
 
     def __post_init__(self):
@@ -73,9 +89,10 @@ class AEArchitecture:
             raise ValueError(f"image_shape must be (H, W, C) with positive sizes, got {self.image_shape}")
         if not self.stages or min(self.stages) < 1:
             raise ValueError(f"stages must list at least one positive channel count, got {self.stages}")
-        if self.convs_per_stage < 0 or self.code_channels < 1:
+        if self.convs_per_stage < 0 or self.code_channels < 1 or (self.code_dim is not None and self.code_dim < 1):
             raise ValueError(
-                f"need convs_per_stage >= 0 and code_channels >= 1, got {self.convs_per_stage}, {self.code_channels}"
+                f"need convs_per_stage >= 0, code_channels >= 1 and code_dim >= 1 (or None), got "
+                f"{self.convs_per_stage}, {self.code_channels}, {self.code_dim}"
             )
         h, w, _ = self.image_shape
         if self.ssim_filter_size < 1 or self.ssim_filter_size > min(h, w):
@@ -92,8 +109,10 @@ class AEArchitecture:
         return out
 
     @property
-    def code_shape(self) -> tuple[int, int, int]:
-        """(h, w, code_channels) of one code."""
+    def code_shape(self) -> tuple[int, ...]:
+        """(code_dim,) of a fully connected code, (h, w, code_channels) of a spatial one."""
+        if self.code_dim is not None:
+            return (self.code_dim,)
         return (*self.sizes()[-1], self.code_channels)
 
     @property
@@ -101,8 +120,18 @@ class AEArchitecture:
         """Number of values in one code."""
         return math.prod(self.code_shape)
 
+    @property
+    def code_range(self) -> tuple[float, float]:
+        """The open interval codes lie in (:data:`CODE_RANGE`)."""
+        return CODE_RANGE
+
     def to_dict(self) -> dict[str, Any]:
-        return {**dataclasses.asdict(self), "code_shape": list(self.code_shape), "code_size": self.code_size}
+        return {
+            **dataclasses.asdict(self),
+            "code_shape": list(self.code_shape),
+            "code_size": self.code_size,
+            "code_range": list(self.code_range),
+        }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "AEArchitecture":
@@ -110,17 +139,16 @@ class AEArchitecture:
         return cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items() if k in fields})
 
 
-#: Architecture per data set (registry name). Codes: digits 2×2×8 = 32 values (of 64
-#: pixels); faces 4×4×16 = 256 (of 625); MNIST 7×7×8 = 392 (of 784); CIFAR-10 8×8×16 =
-#: 1024 (of 3072); CelebA 8×8×32 = 2048 (of 12288); CelebA-HQ 16×16×256 = 65536 (of
-#: 196608, the authors' released network).
+#: Architecture per data set (registry name). Table 7: MNIST, CIFAR-10, CelebA, CelebA-HQ
+#: (codes of 128 / 1024 / 2048 / 2048 values). Ours, for the offline default run: digits
+#: (64 pixels → 32 values) and LFW faces (625 → 256), Table 7's MNIST pattern scaled down.
 AE_PRESETS: dict[str, AEArchitecture] = {
-    "digits": AEArchitecture((8, 8, 1), stages=(16, 32), convs_per_stage=2, code_channels=8, ssim_filter_size=4),
-    "lfw_faces": AEArchitecture((25, 25, 1), stages=(16, 32, 64), convs_per_stage=2, code_channels=16),
-    "mnist": AEArchitecture((28, 28, 1), stages=(16, 32), convs_per_stage=3, code_channels=8),
-    "cifar10": AEArchitecture((32, 32, 3), stages=(32, 64), convs_per_stage=3, code_channels=16),
-    "celeba": AEArchitecture((64, 64, 3), stages=(16, 32, 64), convs_per_stage=3, code_channels=32),
-    "celeba_hq": AEArchitecture((256, 256, 3), stages=(16, 32, 64, 128), convs_per_stage=3, code_channels=256),
+    "digits": AEArchitecture((8, 8, 1), stages=(16, 32), convs_per_stage=1, code_dim=32, ssim_filter_size=4),
+    "lfw_faces": AEArchitecture((25, 25, 1), stages=(16, 32, 64), convs_per_stage=1, code_dim=256),
+    "mnist": AEArchitecture((28, 28, 1), stages=(16, 32, 64), convs_per_stage=0, code_dim=128),
+    "cifar10": AEArchitecture((32, 32, 3), stages=(32, 64, 128), convs_per_stage=0, code_dim=1024),
+    "celeba": AEArchitecture((64, 64, 3), stages=(32, 64, 128), convs_per_stage=3, code_dim=2048),
+    "celeba_hq": AEArchitecture((256, 256, 3), stages=(64, 128, 256, 512), convs_per_stage=3, code_dim=2048),
 }
 
 
@@ -132,48 +160,56 @@ def ae_preset(name: str) -> AEArchitecture:
         raise ValueError(f"unknown autoencoder architecture {name!r}; choose one of {sorted(AE_PRESETS)}") from None
 
 
+def _conv(channels: int, stride: int) -> nn.Conv:
+    return nn.Conv(channels, (3, 3), (stride, stride), padding="SAME")
+
+
+def _deconv(channels: int, stride: int) -> nn.ConvTranspose:
+    return nn.ConvTranspose(channels, (3, 3), (stride, stride), padding="SAME")
+
+
 class Encoder(nn.Module):
-    """images (N, H, W, C) in [0, 1] → codes (N, h, w, code_channels) in (0, 1)."""
+    """images (N, H, W, C) in [0, 1] → codes (N, *code_shape) in (−1, 1)."""
 
     arch: AEArchitecture
 
     @nn.compact
-    def __call__(self, x: Float[Array, "n h w c"], train: bool) -> Float[Array, "n h2 w2 k"]:
-        stages = self.arch.stages
-        for s, channels in enumerate(stages):
-            for _ in range(self.arch.convs_per_stage):
-                x = nn.selu(nn.Conv(channels, (3, 3), padding="SAME")(x))
-            last = s == len(stages) - 1
-            x = nn.Conv(self.arch.code_channels if last else stages[s + 1], (2, 2), (2, 2), padding="SAME")(x)
-            if last:
-                x = nn.sigmoid(2.0 * x)
-            else:
-                if self.arch.batch_norm:
-                    x = nn.BatchNorm(use_running_average=not train, momentum=_BN_MOMENTUM)(x)
-                x = nn.selu(x)
-        return x
+    def __call__(self, x: Float[Array, "n h w c"], train: bool = False) -> Float[Array, "n *code"]:
+        arch = self.arch
+        for s, channels in enumerate(arch.stages):
+            for _ in range(arch.convs_per_stage):
+                x = nn.selu(_conv(channels, 1)(x))
+            if arch.code_dim is None and s == len(arch.stages) - 1:
+                return jnp.tanh(_conv(arch.code_channels, 2)(x))
+            x = nn.selu(_conv(channels, 2)(x))
+        return jnp.tanh(nn.Dense(arch.code_dim)(x.reshape(x.shape[0], -1)))
 
 
 class Decoder(nn.Module):
-    """codes (N, h, w, code_channels) → images (N, H, W, C) in (0, 1)."""
+    """codes (N, *code_shape) → images (N, H, W, C) in (0, 1)."""
 
     arch: AEArchitecture
 
     @nn.compact
-    def __call__(self, c: Float[Array, "n h2 w2 k"], train: bool) -> Float[Array, "n h w c"]:
-        sizes = self.arch.sizes()
-        for s in reversed(range(len(self.arch.stages))):
-            channels = self.arch.stages[s]
-            c = nn.selu(nn.ConvTranspose(channels, (2, 2), (2, 2), padding="SAME")(c))
+    def __call__(self, c: Float[Array, "n *code"], train: bool = False) -> Float[Array, "n h w c"]:
+        arch, sizes = self.arch, self.arch.sizes()
+        if arch.code_dim is not None:
+            (h, w), top = sizes[-1], arch.stages[-1]
+            c = nn.selu(nn.Dense(h * w * top)(c)).reshape(c.shape[0], h, w, top)
+        for s in reversed(range(len(arch.stages))):
+            channels = arch.stages[s]
+            for _ in range(arch.convs_per_stage):
+                c = nn.selu(_deconv(channels, 1)(c))
             h, w = sizes[s]
-            c = c[:, :h, :w, :]
-            for _ in range(self.arch.convs_per_stage):
-                c = nn.selu(nn.Conv(channels, (3, 3), padding="SAME")(c))
-        return nn.sigmoid(nn.Conv(self.arch.image_shape[2], (3, 3), padding="SAME")(c))
+            c = nn.selu(_deconv(channels, 2)(c))[:, :h, :w, :]
+        return nn.sigmoid(_conv(arch.image_shape[2], 1)(c))
 
 
 class ConvAutoencoder(nn.Module):
-    """Encoder and decoder; ``__call__`` reconstructs, ``encode``/``decode`` run one half."""
+    """Encoder and decoder; ``__call__`` reconstructs, ``encode``/``decode`` run one half.
+
+    ``train`` is accepted for the training loop's sake; no layer depends on it (no batch norm).
+    """
 
     arch: AEArchitecture
 
@@ -184,10 +220,10 @@ class ConvAutoencoder(nn.Module):
     def __call__(self, x: Float[Array, "n h w c"], train: bool) -> Float[Array, "n h w c"]:
         return self.decoder(self.encoder(x, train), train)
 
-    def encode(self, x: Float[Array, "n h w c"], train: bool = False) -> Float[Array, "n h2 w2 k"]:
+    def encode(self, x: Float[Array, "n h w c"], train: bool = False) -> Float[Array, "n *code"]:
         return self.encoder(x, train)
 
-    def decode(self, c: Float[Array, "n h2 w2 k"], train: bool = False) -> Float[Array, "n h w c"]:
+    def decode(self, c: Float[Array, "n *code"], train: bool = False) -> Float[Array, "n h w c"]:
         return self.decoder(c, train)
 
 
@@ -215,10 +251,10 @@ def numpy_init(shapes: Mapping, seed: int, kernel_std: Callable[[tuple[int, ...]
 
 
 def init_variables(arch: AEArchitecture, seed: int = 0) -> dict:
-    """Fresh ``{"params": ..., "batch_stats": ...}``: LeCun normal kernels N(0, 1/fan_in) (for SELU), zero biases."""
+    """Fresh ``{"params": ...}``: LeCun normal kernels N(0, 1/fan_in) (for SELU), zero biases."""
     dummy = jax.ShapeDtypeStruct((1, *arch.image_shape), jnp.float32)
     shapes = jax.eval_shape(lambda x: ConvAutoencoder(arch).init(jax.random.key(0), x, train=False), dummy)
     return numpy_init(shapes, seed, lambda shape: 1.0 / math.sqrt(math.prod(shape[:-1])))
 
 
-__all__ = ["AEArchitecture", "AE_PRESETS", "ConvAutoencoder", "Decoder", "Encoder", "ae_preset", "init_variables", "numpy_init"]
+__all__ = ["AEArchitecture", "AE_PRESETS", "CODE_RANGE", "ConvAutoencoder", "Decoder", "Encoder", "ae_preset", "init_variables", "numpy_init"]

@@ -2,9 +2,10 @@
 
 :class:`CodeGenerator` is DCGAN/InfoGAN-shaped like the authors' networks:
 FC 1024 BN ReLU → FC s_h·s_w·C_top BN ReLU → reshape → [ConvT 4×4 s2 BN ReLU] … →
-ConvT 4×4 s2 to the code channels → sigmoid, cropped to the code's (h, w); codes of at
-most 4×4 positions (and flat codes) use FC 1024 BN ReLU ×2 → FC → sigmoid. Weights
-start N(0, 0.02²).
+ConvT 4×4 s2 to the code channels → tanh, cropped to the code's (h, w); codes of at
+most 4×4 positions (and flat codes, Table 7's) use FC 1024 BN ReLU ×2 → FC → tanh. Weights
+start N(0, 0.02²). The output activation is the autoencoder's bottleneck activation (tanh,
+Table 7), so generated codes share the real codes' range (−1, 1).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import math
 
 import flax.linen as nn
+import jax.numpy as jnp
 from jaxtyping import Array, Float
 
 _INIT_STD = 0.02
@@ -24,7 +26,7 @@ def _scaled(n: int, width: float) -> int:
 
 
 class CodeGenerator(nn.Module):
-    """ζ (B, latent) → codes (B, *code_shape) in (0, 1) (module doc).
+    """ζ (B, latent) → codes (B, *code_shape) in (−1, 1) (module doc).
 
     Attributes:
       code_shape: (h, w, c) of the autoencoder's codes, or (d,) for flat codes.
@@ -45,7 +47,7 @@ class CodeGenerator(nn.Module):
         if not spatial:
             y = nn.relu(bn(nn.Dense(hidden, kernel_init=_INIT)(y)))
             y = nn.Dense(math.prod(self.code_shape), kernel_init=_INIT)(y)
-            return nn.sigmoid(y).reshape(zeta.shape[0], *self.code_shape)
+            return jnp.tanh(y).reshape(zeta.shape[0], *self.code_shape)
         h, w, c = self.code_shape
         depth = math.ceil(math.log2(max(h, w))) - 2
         s_h, s_w = -(-h // 2**depth), -(-w // 2**depth)
@@ -58,7 +60,7 @@ class CodeGenerator(nn.Module):
             )(y)
             y = nn.relu(bn(y))
         y = nn.ConvTranspose(c, (4, 4), (2, 2), padding="SAME", kernel_init=_INIT)(y)
-        return nn.sigmoid(y[:, :h, :w, :])
+        return jnp.tanh(y[:, :h, :w, :])
 
 
 __all__ = ["CodeGenerator"]

@@ -69,19 +69,22 @@ def lambda_search(
     bisect_steps: int = 0,
     max_doublings: int = 60,
     tile: int | None = None,
+    noise_range: tuple[float, float] = (0.0, 1.0),
 ) -> LambdaResult:
     """Algorithm 1: the first λ (from ``start``, doubling) that separates X from noise.
 
     Args:
       x: (n, ...) real data in [0, 1].
       net: the element network of the discriminator.
-      seed: seeds the noise Z ~ U[0, 1] of the same shape as ``x``.
+      seed: seeds the noise Z ~ U[lo, hi] of the same shape as ``x``.
       start: the first λ tried (the paper's 1).
       eps: the separation threshold ε on err(λ) (the paper uses 1e-3 to 1e-2).
       bisect_steps: geometric bisection steps towards the minimal separating λ
         (0 = return the first separating value of the doubling sequence).
       max_doublings: give up after this many doublings (or halvings).
       tile: tile size for the kernel matrix.
+      noise_range: (lo, hi) of the noise: the data's range, [0, 1] for pixels (the paper says
+        only "pure noises"); GA-CNTKg passes its code range (−1, 1).
 
     Returns:
       A :class:`LambdaResult`; ``separated`` is False only if no λ up to
@@ -89,8 +92,10 @@ def lambda_search(
     """
     if start <= 0 or eps <= 0:
         raise ValueError(f"start and eps must be positive, got start={start}, eps={eps}")
+    if not noise_range[0] < noise_range[1]:
+        raise ValueError(f"noise_range must be (lo, hi) with lo < hi, got {tuple(noise_range)}")
     x = jnp.asarray(x)
-    z = jax.random.uniform(jax.random.key(seed), x.shape, x.dtype)
+    z = jax.random.uniform(jax.random.key(seed), x.shape, x.dtype, *noise_range)
     k = stack_kernel(kernel_matrix(net, x, tile=tile), kernel_matrix(net, x, z, tile=tile), kernel_matrix(net, z, tile=tile))
     n = x.shape[0]
 

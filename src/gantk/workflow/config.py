@@ -252,6 +252,9 @@ def _cross_check(config: Mapping) -> list[str]:
 
 
 def _check_runs(config: Mapping) -> list[str]:
+    from gantk.data.registry import image_shape
+    from gantk.kernels import preset
+
     problems: list[str] = []
     seen: dict[Run, dict] = {}
     for run in expand_runs(config):
@@ -277,6 +280,12 @@ def _check_runs(config: Mapping) -> list[str]:
                     f"config key 'methods.{run.method}.kernels': {_show(bad)} is a convolutional kernel, but "
                     f"{run.dataset!r} holds 2-D points; allowed for toy data: {_show(VECTOR_KERNELS)}"
                 )
+        elif settings.get("kind", "ga_ntk") == "ga_ntk":  # GA-CNTKg's kernels take codes (_check_generators)
+            for name in settings.get("kernels", []):
+                try:  # the multi-resolution presets are built for one image shape
+                    preset(name).check_input_shape(image_shape(data["source"], data.get("options", {})))
+                except ValueError as err:
+                    problems.append(f"config key 'methods.{run.method}.kernels' (run {run.dataset} n={run.n}): {err}")
         stop = settings.get("stop") or {}
         rule = stop.get("rule")
         if rule == "plateau" and stop.get("monitor", "norm") == "norm" and settings.get("loss") == "cross_entropy":
