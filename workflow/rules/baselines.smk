@@ -1,6 +1,6 @@
 # GAN baselines (gantk.baselines): training runs beside the GA-NTK runs, Table 9 (speed),
 # Fig 9 (hyper-parameter sensitivity on the mixtures) and Figs 4/10 with every method.
-# Paths and input functions: rules/baselines_common.smk.
+# Paths: gantk.workflow.paths; input functions: gantk.workflow.baseline_inputs.
 
 
 rule train_gan:

@@ -4,7 +4,7 @@
 # ("subset"). A GA-NTK run makes n images, so its score pools ⌈samples / n⌉ independent
 # Z sets, one synthesis job each (gantk.metrics.fid_sets); runs of generator methods
 # score their own samples. Nothing here runs unless the config sets `metrics.fid`.
-# Templates and input functions: rules/fid_common.smk.
+# Templates: gantk.workflow.paths; input functions: gantk.workflow.fid.
 
 
 rule fid_extractor:

@@ -3,7 +3,7 @@
 # many held-out real images; the figure draws FID against AM-SSIM, one curve per setting.
 # Scores use the extractor and split statistics of `metrics.fid` (rules/fid.smk) and
 # `metrics.fid.samples` images per score, pooled over the run's Z sets.
-# Templates and input functions: rules/frontier_common.smk.
+# Templates: gantk.workflow.paths; input functions: gantk.workflow.frontier_inputs.
 
 
 rule fid_along_run:

@@ -1,8 +1,8 @@
 # GA-CNTKg (paper Eq. 6): autoencoder -> lambda search in code space -> generator -> samples,
 # and the figures of the generator variant (Fig 11 learning curve, Fig 20 2-D latent grid).
 # Methods with `kind: ga_ntkg` run here; their samples, curve and snapshots have the layout
-# of a GA-NTK run, so the metrics and table rules read them unchanged. Path templates and
-# input functions live in rules/generator_common.smk.
+# of a GA-NTK run, so the metrics and table rules read them unchanged. Path templates:
+# gantk.workflow.paths; input functions: gantk.workflow.generator_inputs.
 
 
 rule autoencoder:

@@ -1,6 +1,7 @@
 """The workflow's configuration: loading, checking against the JSON schema, and the runs it defines.
 
-A config (``config/config.yaml``, ``config/paper.yaml``, ``config/test.yaml``) names
+The schema's own messages and defaults are :mod:`gantk.workflow.schema`; the checks across
+sections live here. A config (``config/config.yaml``, ``config/paper.yaml``, ``config/test.yaml``) names
 data sets, GA-NTK methods and experiments; the runs of the workflow are the union over
 experiments of dataset × n × seed × method. :func:`validate_config` checks a config
 against ``workflow/schemas/config.schema.yaml`` *and* across sections (an experiment's
@@ -21,12 +22,10 @@ data set's own kernel preset. ``batch_size`` counts rows per side, as
 
 from __future__ import annotations
 
-import copy
 import os
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
-import jsonschema
 import yaml
 
 from gantk.workflow.runs import (
@@ -41,6 +40,8 @@ from gantk.workflow.runs import (
     run_settings,
     synth_kwargs,
 )
+from gantk.workflow.schema import fill_defaults, load_schema, schema_problems, show_values
+
 
 class ConfigError(ValueError):
     """A workflow config breaks the schema or refers to something it does not define."""
@@ -51,11 +52,6 @@ class ConfigError(ValueError):
         super().__init__(
             f"{len(problems)} problem(s) with the workflow config{where}:\n" + "\n".join(f"  - {p}" for p in problems)
         )
-
-
-def load_schema(path: str | os.PathLike) -> dict:
-    """Read a JSON schema written in YAML."""
-    return yaml.safe_load(Path(path).read_text())
 
 
 def load_config(path: str | os.PathLike, schema: Mapping | str | os.PathLike) -> dict:
@@ -84,117 +80,14 @@ def validate_config(config: Any, schema: Mapping | str | os.PathLike, *, source:
         schema = load_schema(schema)
     if not isinstance(config, dict):
         raise ConfigError([f"the config must be a mapping of keys to values, got {type(config).__name__}"], source)
-    validator = jsonschema.Draft202012Validator(schema)
-    problems = sorted({_describe(error, schema) for error in validator.iter_errors(config)})
+    problems = schema_problems(config, schema)
     if problems:
         raise ConfigError(problems, source)
-    _fill_defaults(config, schema, schema)
+    fill_defaults(config, schema)
     problems = _cross_check(config)
     if problems:
         raise ConfigError(problems, source)
     return config
-
-
-# --------------------------------------------------------------------------------------
-# Schema errors as messages
-
-
-def _key(path: Iterable) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
-def _show(values: Iterable) -> str:
-    return ", ".join(repr(v) for v in values)
-
-
-_TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
-               "number": "a number", "boolean": "true or false", "null": "null"}
-
-
-def _describe(error: jsonschema.ValidationError, root: Mapping) -> str:
-    """One line naming the key, what it holds and what is allowed."""
-    key = _key(error.absolute_path)
-    kind, value, rule = error.validator, error.instance, error.validator_value
-    if "propertyNames" in error.relative_schema_path:
-        return f"config key '{key}': the name {value!r} is not allowed; names are {_name_rule(root)}"
-    if kind == "additionalProperties" and isinstance(value, dict):
-        allowed = sorted(error.schema.get("properties", {}))
-        extra = sorted(k for k in value if k not in allowed)
-        prefix = "" if key == "(top level)" else key + "."
-        return "; ".join(
-            f"config key '{prefix}{k}' is not allowed; allowed keys here: {_show(allowed)}" for k in extra
-        )
-    if kind == "required":
-        missing = [k for k in rule if k not in value]
-        prefix = "" if key == "(top level)" else key + "."
-        return "; ".join(f"config key '{prefix}{k}' is missing (required)" for k in missing)
-    if kind == "enum":
-        return f"config key '{key}': {value!r} is not allowed; allowed values: {_show(rule)}"
-    if kind == "const":
-        return f"config key '{key}': {value!r} is not allowed; the only allowed value here is {rule!r}"
-    if kind == "type":
-        types = [rule] if isinstance(rule, str) else list(rule)
-        wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
-        hint = ""
-        if isinstance(value, str) and {"number", "integer"} & set(types) and "e" in value.lower():
-            hint = " (YAML reads 1e-2 as a string: write 0.01 or 1.0e-2)"
-        return f"config key '{key}': expected {wanted}, got {value!r}{hint}"
-    if kind == "pattern" and error.absolute_path and isinstance(value, str):
-        return f"config key '{key}': {value!r} does not match {rule!r}"
-    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        op = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[kind]
-        return f"config key '{key}': {value!r} is out of range; allowed values are {op} {rule}"
-    if kind in ("minItems", "minProperties"):
-        return f"config key '{key}': needs at least {rule} entr{'y' if rule == 1 else 'ies'}"
-    if kind == "uniqueItems":
-        return f"config key '{key}': entries must not repeat, got {value!r}"
-    return f"config key '{key}': {error.message}"
-
-
-def _name_rule(root: Mapping) -> str:
-    name = root.get("$defs", {}).get("name", {})
-    return f"{name.get('description', 'names')} (pattern {name.get('pattern')!r})"
-
-
-def _resolve(schema: Mapping, root: Mapping) -> Mapping:
-    """Follow local ``$ref``s; keys beside a ``$ref`` (e.g. a ``default`` for one use) win over the target's."""
-    while isinstance(schema, Mapping) and "$ref" in schema:
-        ref = schema["$ref"]
-        if not ref.startswith("#/"):
-            raise ValueError(f"only local $ref are supported in the config schema, got {ref!r}")
-        node: Any = root
-        for part in ref[2:].split("/"):
-            node = node[part]
-        schema = {**node, **{k: v for k, v in schema.items() if k != "$ref"}}
-    return schema
-
-
-def _fill_defaults(instance: Any, schema: Mapping, root: Mapping) -> None:
-    """Add the schema's ``default`` for every missing property, recursively (in place)."""
-    schema = _resolve(schema, root)
-    if "if" in schema:  # e.g. a method's block depends on its kind
-        branch = "then" if jsonschema.Draft202012Validator(schema["if"]).is_valid(instance) else "else"
-        if branch in schema:
-            _fill_defaults(instance, schema[branch], root)
-    if isinstance(instance, dict):
-        props = schema.get("properties", {})
-        for name, sub in props.items():
-            sub_resolved = _resolve(sub, root)
-            if name not in instance and "default" in sub_resolved:
-                instance[name] = copy.deepcopy(sub_resolved["default"])
-            if name in instance:
-                _fill_defaults(instance[name], sub_resolved, root)
-        extra = schema.get("additionalProperties")
-        if isinstance(extra, Mapping):
-            for name, value in instance.items():
-                if name not in props:
-                    _fill_defaults(value, extra, root)
-    elif isinstance(instance, list) and isinstance(schema.get("items"), Mapping):
-        for item in instance:
-            _fill_defaults(item, schema["items"], root)
 
 
 # --------------------------------------------------------------------------------------
@@ -225,24 +118,25 @@ def _cross_check(config: Mapping) -> list[str]:
         if exp["dataset"] not in datasets:
             problems.append(
                 f"config key '{where}.dataset': {exp['dataset']!r} is not defined under 'datasets'; "
-                f"defined: {_show(datasets)}"
+                f"defined: {show_values(datasets)}"
             )
             continue
         for j, method in enumerate(exp["methods"]):
             if method not in methods:
                 problems.append(
                     f"config key '{where}.methods[{j}]': {method!r} is not defined under 'methods'; "
-                    f"defined: {_show(methods)}"
+                    f"defined: {show_values(methods)}"
                 )
         for method in exp.get("settings", {}):
             if method not in exp["methods"]:
                 problems.append(
                     f"config key '{where}.settings.{method}': {method!r} is not one of this experiment's "
-                    f"methods: {_show(exp['methods'])}"
+                    f"methods: {show_values(exp['methods'])}"
                 )
     if problems:
         return problems
-    from gantk.workflow.targets import check_figures, resolve_figures
+    from gantk.workflow.figure_checks import check_figures
+    from gantk.workflow.targets import resolve_figures
 
     problems += _check_runs(config)
     problems += _check_generators(config)
@@ -277,8 +171,8 @@ def _check_runs(config: Mapping) -> list[str]:
             bad = [k for k in settings.get("kernels", []) if k not in VECTOR_KERNELS]
             if bad:
                 problems.append(
-                    f"config key 'methods.{run.method}.kernels': {_show(bad)} is a convolutional kernel, but "
-                    f"{run.dataset!r} holds 2-D points; allowed for toy data: {_show(VECTOR_KERNELS)}"
+                    f"config key 'methods.{run.method}.kernels': {show_values(bad)} is a convolutional kernel, but "
+                    f"{run.dataset!r} holds 2-D points; allowed for toy data: {show_values(VECTOR_KERNELS)}"
                 )
         elif settings.get("kind", "ga_ntk") == "ga_ntk":  # GA-CNTKg's kernels take codes (_check_generators)
             for name in settings.get("kernels", []):
@@ -324,7 +218,7 @@ def _check_generators(config: Mapping) -> list[str]:
             extra = [k for k in GENERATOR_SETTINGS if k in method]
             if extra:
                 problems.append(
-                    f"config key 'methods.{name}.{extra[0]}': generator settings ({_show(GENERATOR_SETTINGS)}) "
+                    f"config key 'methods.{name}.{extra[0]}': generator settings ({show_values(GENERATOR_SETTINGS)}) "
                     "belong to GA-CNTKg methods; set 'kind: ga_ntkg' or remove them"
                 )
             if "fntk_erf" in method.get("kernels", []):
@@ -336,7 +230,7 @@ def _check_generators(config: Mapping) -> list[str]:
             extra = [k for k in FREE_POINT_SETTINGS if k in method]
             if extra:
                 problems.append(
-                    f"config key 'methods.{name}.{extra[0]}': {_show(FREE_POINT_SETTINGS)} are settings of GA-NTK "
+                    f"config key 'methods.{name}.{extra[0]}': {show_values(FREE_POINT_SETTINGS)} are settings of GA-NTK "
                     "on free points (kind ga_ntk); GA-CNTKg trains its generator on the squared loss with "
                     "Algorithm 1's λ on the codes"
                 )

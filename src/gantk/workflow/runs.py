@@ -89,6 +89,11 @@ def run_lambdas(settings: Mapping, searched: Iterable[float], n_real: int) -> tu
     return tuple(lambda_from_training(training["rate"], training["time"], rows) for _ in settings["kernels"])
 
 
+def method_kind(config: Mapping, run: Run) -> str:
+    """The ``kind`` of the method of ``run``: ``ga_ntk`` (free points, the default), ``ga_ntkg`` or ``gan``."""
+    return config["methods"][run.method].get("kind", "ga_ntk")
+
+
 def methods_of_kind(config: Mapping, kind: str) -> list[str]:
     """Names of the methods whose ``kind`` is ``kind`` (e.g. ``"ga_ntk"``)."""
     return [name for name, m in config["methods"].items() if m.get("kind", "ga_ntk") == kind]
@@ -109,6 +114,7 @@ __all__ = [
     "Run",
     "expand_runs",
     "experiments_with",
+    "method_kind",
     "methods_of_kind",
     "run_kernels",
     "run_lambdas",
