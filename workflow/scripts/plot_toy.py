@@ -5,7 +5,7 @@ from _job import read_subset, start
 
 from gantk.data.toy import mixture_modes
 from gantk.common.io import load_json, load_npz, save_figure
-from gantk.plots.figures import toy_figure
+from gantk.plots.toy import toy_figure
 
 log = start(snakemake)
 fig_cfg, dataset = snakemake.params.figure, snakemake.params.dataset

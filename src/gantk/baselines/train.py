@@ -579,7 +579,7 @@ def save_sample_grid(path: str | Path, samples: np.ndarray, *, title: str | None
     from matplotlib.figure import Figure
 
     from gantk.common.io import save_figure
-    from gantk.plots.figures import image_grid
+    from gantk.plots.grids import image_grid
 
     samples = np.asarray(samples)
     fig = Figure(figsize=(4, 4.3))

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Mapping, NamedTuple
 
+from gantk.workflow.figures import SAMPLE_FIGURES, has_rows, row_problems, row_runs
 from gantk.workflow.runs import Run, expand_runs, run_settings
 
 #: The fields that name a one-run figure's run.
@@ -92,6 +93,7 @@ GRID_FIGURES: dict[str, tuple[str, ...]] = {
     "fig18": ("ga_ntk", "ga_ntkg"),
     "fig19": ("ga_ntk", "ga_ntkg"),
     "frontier": ("ga_ntk",),
+    **SAMPLE_FIGURES,
 }
 
 _KIND_NAMES = {"ga_ntk": "GA-NTK", "ga_ntkg": "GA-CNTKg"}
@@ -111,7 +113,7 @@ def resolve_figures(config: dict) -> dict:
     runs = expand_runs(config)
     for name, fit in SINGLE_RUN_FIGURES.items():
         fig = figures.get(name)
-        if fig and not all(k in fig for k in RUN_KEYS):
+        if fig and not has_rows(fig) and not all(k in fig for k in RUN_KEYS):
             match = _first_fit(config, runs, fig, fit)
             if match is not None:
                 fig.update(match._asdict())
@@ -173,6 +175,8 @@ def figure_runs(config: Mapping, name: str) -> list[Run]:
         if "rows" not in fig or "methods" not in fig:
             return []
         return [Run(r["dataset"], r["n"], r["seed"], m) for r in fig["rows"] for m in fig["methods"]]
+    if has_rows(fig):
+        return row_runs(fig)
     if not all(k in fig for k in RUN_KEYS):
         return []
     runs = [Run(*(fig[k] for k in RUN_KEYS))]
@@ -224,7 +228,7 @@ def figure_needs(config: Mapping, name: str) -> str | None:
         if "rows" in fig:
             return f"a {kinds} method run on every given row in the experiments"
         return f"a {kinds} run on an image data set in the experiments"
-    if name in SINGLE_RUN_FIGURES and not all(k in fig for k in RUN_KEYS):
+    if name in SINGLE_RUN_FIGURES and not has_rows(fig) and not all(k in fig for k in RUN_KEYS):
         pinned = ", ".join(f"{k} {fig[k]}" for k in RUN_KEYS if k in fig)
         return SINGLE_RUN_FIGURES[name].what + (f" with {pinned}" if pinned else "") + " in the experiments"
     runs = set(expand_runs(config))
@@ -246,6 +250,7 @@ FIGURE_DATA_TYPES = {
     "fig18": "images",
     "fig19": "images",
     "frontier": "images",
+    **{name: "images" for name in SAMPLE_FIGURES},
 }
 
 
@@ -257,7 +262,7 @@ def check_figures(config: Mapping) -> list[str]:
     Runs that are not in the experiments are no problem here (see :func:`figure_needs`).
     """
     figures = config.get("figures") or {}
-    problems = [p for name, fig in figures.items() if fig for p in _undefined_names(config, name, fig)]
+    problems = [p for name, fig in figures.items() if fig for p in _undefined_names(config, name, fig) + row_problems(name, fig)]
     if problems:
         return problems
     for name, fig in figures.items():
@@ -322,7 +327,10 @@ def _wrong_data(config: Mapping, name: str) -> list[str]:
 def _wrong_kind(config: Mapping, name: str, fig: Mapping) -> list[str]:
     if name not in ("fig7", "fig11", "fig20"):
         return []
-    run = Run(*(fig[k] for k in RUN_KEYS))
+    return [p for run in figure_runs(config, name)[:1 if name == "fig7" else None] for p in _run_kind(config, name, run)]
+
+
+def _run_kind(config: Mapping, name: str, run: Run) -> list[str]:
     settings = run_settings(config, run)
     if name == "fig7" and settings.get("batch_size") != 1:
         return [

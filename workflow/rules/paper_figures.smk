@@ -1,0 +1,91 @@
+# The paper's figures the first rules did not draw (issue 14), and the computation behind
+# Figs 17-19. Plotting only in the figure rules: they read saved arrays, so a figure is
+# redrawn without recomputing. Planning: gantk.workflow.figures (which runs each shows).
+#
+#   Fig 2   multi-resolution GA-CNTK (a) and GA-CNTKg (b) on CelebA-HQ, n = 256
+#   Fig 8   batch-wise GA-CNTK on (a) CelebA n = 2048, (b) ImageNet "daisy" n = 1300
+#   Fig 12-14  GA-CNTK (a) without and (b) with a generator: MNIST, CIFAR-10, CelebA
+#   Fig 15  multi-resolution GA-CNTK on CelebA-HQ;  Fig 16  GA-CNTKg on CelebA-HQ
+from gantk.workflow.figures import SAMPLE_FIGURES, nearest_files
+
+# The first k samples of a run and their nearest training images by SSIM (paper §11).
+NEAREST = "results/nearest/{dataset}/n{n}_s{seed}/{method}_k{k}.npz"
+
+FIGURES.update(
+    {
+        "fig2": "results/figures/fig2_multires_celeba_hq.png",
+        "fig8": "results/figures/fig8_batchwise.png",
+        "fig12": "results/figures/fig12_generator_mnist.png",
+        "fig13": "results/figures/fig13_generator_cifar10.png",
+        "fig14": "results/figures/fig14_generator_celeba.png",
+        "fig15": "results/figures/fig15_multires_samples.png",
+        "fig16": "results/figures/fig16_generator_celeba_hq.png",
+    }
+)
+
+#: Each sample figure's title (the paper's caption, shortened).
+SAMPLE_TITLES = {
+    "fig2": "GA-CNTK (a) without and (b) with a generator",
+    "fig8": "Batch-wise GA-CNTK on larger training sets",
+    "fig12": "GA-CNTK (a) without and (b) with a generator",
+    "fig13": "GA-CNTK (a) without and (b) with a generator",
+    "fig14": "GA-CNTK (a) without and (b) with a generator",
+    "fig15": "Multi-resolution GA-CNTK",
+    "fig16": "GA-CNTKg",
+}
+
+
+def nearest_inputs(name):
+    """Input function of Figs 17-19: the saved nearest-neighbour search of each shown run."""
+
+    def inputs(wildcards):
+        fig = figure_config(name)
+        return {"nearest": nearest_files(figure_runs(config, name), fig["images"], NEAREST)}
+
+    return inputs
+
+
+rule nearest:
+    input:
+        samples=f"{RUN}/samples.npz",
+        data=DATA,
+    output:
+        NEAREST,
+    log:
+        "logs/nearest/{dataset}/n{n}_s{seed}/{method}_k{k}.log",
+    wildcard_constraints:
+        k="[1-9][0-9]*",
+    conda:
+        ENV
+    threads: res("run_metrics", "threads")
+    resources:
+        mem_mb=res("run_metrics", "mem_mb"),
+        runtime=res("run_metrics", "runtime"),
+    script:
+        "../scripts/nearest.py"
+
+
+for sample_fig in SAMPLE_FIGURES:
+
+    rule:
+        name:
+            sample_fig
+        input:
+            unpack(figure_inputs(sample_fig, "samples.npz", data=True)),
+        output:
+            report(
+                FIGURES[sample_fig],
+                caption=f"../report/{sample_fig}.rst",
+                category="Figures",
+                labels={"figure": f"Fig {sample_fig[3:]}", "shows": "samples"},
+            ),
+        log:
+            f"logs/figures/{sample_fig}.log",
+        localrule: True
+        conda:
+            ENV
+        params:
+            figure=lambda wildcards, name=sample_fig: figure_config(name),
+            title=SAMPLE_TITLES[sample_fig],
+        script:
+            "../scripts/plot_samples.py"
