@@ -1,4 +1,4 @@
-"""gantk.plots.figures: image tiling is exact, snapshot selection is right, and each figure shows
+"""gantk.plots: image tiling is exact, snapshot selection is right, and each figure shows
 what its caption claims (panels, labels, the numbers in titles)."""
 
 from __future__ import annotations
@@ -9,19 +9,11 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from gantk.common.io import save_figure
-from gantk.plots.figures import (
-    CROSSING_LABEL,
-    MODE_RADIUS_STD,
-    evenly_spaced,
-    frontier_figure,
-    image_grid,
-    learning_curve_figure,
-    loss_curves_figure,
-    mean_image_figure,
-    nearest_snapshots,
-    samples_figure,
-    toy_figure,
-)
+from gantk.plots.curves import CROSSING_LABEL, learning_curve_figure, loss_curves_figure
+from gantk.plots.frontier import frontier_figure
+from gantk.plots.grids import evenly_spaced, image_grid, nearest_snapshots, samples_figure
+from gantk.plots.neighbours import mean_image_figure
+from gantk.plots.toy import MODE_RADIUS_STD, toy_figure
 
 
 def constant_images(n: int, h: int = 3, w: int = 2, c: int = 1) -> np.ndarray:

@@ -46,17 +46,18 @@ def merged(default, user):
 def test_user_experiments_replace_the_default_ones_and_figures_follow_them(default):
     config = merged(default, MINE)
     assert {r.dataset for r in expand_runs(config)} == {"mine"}
-    assert figure_runs(config, "fig1") == [Run("mine", 40, 0, "ga_cntk"), Run("mine", 40, 0, "ga_cntk_batch")]
+    assert figure_runs(config, "fig8") == [Run("mine", 40, 0, "ga_cntk_batch")]
     assert figure_runs(config, "fig3") == [Run("mine", 40, 0, "ga_cntk")]
-    assert figure_runs(config, "fig17") == figure_runs(config, "fig1")
+    assert figure_runs(config, "fig18") == [Run("mine", 40, 0, "ga_cntk")]
     assert config["figures"]["fig3"]["strip"] == 6, "the default's other figure settings stay"
 
 
 def test_targets_the_user_runs_cannot_make_are_each_named_once_with_what_they_need(default):
     config = merged(default, MINE)
     needs = {**target_needs(config), **baseline_needs(config)}
-    assert set(needs) == {"fig4", "fig5", "fig7", "fig10", "fig11", "fig20", "table1", "table9", "fig9",
-                          "fig4_methods", "fig10_methods", "frontier"}
+    assert set(needs) == {"fig1", "fig4", "fig5", "fig7", "fig10", "fig11", "fig12", "fig17", "fig19", "fig20",
+                          "table1", "table9", "fig9", "fig4_methods", "fig10_methods", "frontier"}
+    assert needs["fig1"] == ("figures.fig1", "runs of wgan_gp, dcgan, ga_cntk, ga_cntkg on one image data subset in the experiments")
     assert needs["fig4"] == ("figures.fig4", "a GA-NTK run on the 25-mode mixture (source grid25) in the experiments")
     assert needs["fig5"] == ("figures.fig5", "the data subset digits n=64 seed=0 in an experiment")
     assert needs["table1"] == ("tables.table1", "image runs with n in [64] in the experiments")
@@ -72,6 +73,13 @@ def test_the_default_config_makes_every_target_it_configures(default):
     assert figure_runs(config, "fig7") == [Run("digits", 64, 0, "ga_cntk_b1"), Run("digits", 64, 0, "ga_cntk")]
     assert figure_runs(config, "fig20") == [Run("digits", 64, 0, "ga_cntkg_2d")]
     assert figure_runs(config, "fig4") == [Run("grid25", 256, 0, "ga_fntk")]
+    # The paper's per-method and per-data-set figures, from the default's runs.
+    assert figure_runs(config, "fig1") == [Run("digits", 64, 0, m) for m in ("wgan_gp", "dcgan", "ga_cntk", "ga_cntkg")]
+    assert figure_runs(config, "fig3") == [Run("digits", 64, 0, "ga_cntk"), Run("lfw_faces", 64, 0, "ga_cntk")]
+    assert figure_runs(config, "fig8") == [Run("digits", 64, 0, "ga_cntk_batch"), Run("lfw_faces", 64, 0, "ga_cntk_batch")]
+    assert figure_runs(config, "fig12") == [Run("digits", 64, 0, "ga_cntk"), Run("digits", 64, 0, "ga_cntkg")]
+    assert [figure_runs(config, f) for f in ("fig17", "fig19")] == [[Run("digits", 64, 0, "wgan_gp")], [Run("digits", 64, 0, "ga_cntkg")]]
+    assert figure_runs(config, "fig18") == [Run("digits", 64, 0, "ga_cntk"), Run("lfw_faces", 64, 0, "ga_cntk")]
 
 
 def test_given_run_fields_narrow_the_choice(default):
@@ -82,6 +90,7 @@ def test_given_run_fields_narrow_the_choice(default):
 
 
 def test_grid_figure_rows_are_the_subsets_that_ran_every_shown_method(default):
+    default["figures"]["fig1"] = {"grid": 4}  # rows and methods left to the experiments
     user = copy.deepcopy(MINE)
     user["experiments"].append({"dataset": "digits", "n": [16], "seeds": [0], "methods": ["ga_cntk"]})
     both = figure_runs(merged(copy.deepcopy(default), user), "fig1")
@@ -100,6 +109,7 @@ def test_grid_figure_of_subsets_without_a_shared_method_shows_the_first_subset(d
             {"dataset": "digits", "n": [16], "seeds": [0], "methods": ["ga_cntk_batch"]},
         ],
     }
+    default["figures"]["fig1"] = {"grid": 4}
     assert figure_runs(merged(default, user), "fig1") == [Run("mine", 40, 0, "ga_cntk")]
 
 

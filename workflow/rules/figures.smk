@@ -80,9 +80,7 @@ rule fig3:
 
 rule fig4:
     input:
-        unpack(
-            figure_inputs("fig4", "snapshots.npz", data=True, along=True, metrics=True)
-        ),
+        unpack(toy_figure_inputs("fig4")),
     output:
         report(
             FIGURES["fig4"],
@@ -98,17 +96,14 @@ rule fig4:
     params:
         figure=lambda wildcards: figure_config("fig4"),
         dataset=lambda wildcards: config["datasets"][figure_config("fig4")["dataset"]],
+        methods=lambda wildcards: [r.method for r in toy_methods_shown("fig4")],
     script:
         "../scripts/plot_toy.py"
 
 
 rule fig10:
     input:
-        unpack(
-            figure_inputs(
-                "fig10", "snapshots.npz", data=True, along=True, metrics=True
-            )
-        ),
+        unpack(toy_figure_inputs("fig10")),
     output:
         report(
             FIGURES["fig10"],
@@ -124,6 +119,7 @@ rule fig10:
     params:
         figure=lambda wildcards: figure_config("fig10"),
         dataset=lambda wildcards: config["datasets"][figure_config("fig10")["dataset"]],
+        methods=lambda wildcards: [r.method for r in toy_methods_shown("fig10")],
     script:
         "../scripts/plot_toy.py"
 

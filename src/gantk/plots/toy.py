@@ -58,9 +58,12 @@ def toy_figure(
     along_run: pd.DataFrame | None = None,
     panels: int = 4,
     steps: Sequence[int] | None = None,
+    methods: Mapping[str, np.ndarray] | None = None,
+    method_scores: Mapping[str, Mapping] | None = None,
     title: str | None = None,
 ) -> Figure:
-    """Generated 2-D points against the real ones at a few steps of a run (paper Figs 4, 10).
+    """Generated 2-D points against the real ones at a few steps of a run and, given
+    ``methods``, every method's final points beside the truth above them (paper Figs 4, 10).
 
     Args:
       snapshot_steps: (S,) steps of the snapshots.
@@ -73,6 +76,9 @@ def toy_figure(
       panels: snapshots shown, evenly spaced, the last (final Z) included; used when
         ``steps`` is None.
       steps: the steps to show, each from the snapshot nearest to it.
+      methods: method → (n, 2) final points: the paper's panels, a first row "(a) truth"
+        (the real points) then "(b) method", "(c) ...", in order; the run's steps below.
+      method_scores: method → ``wasserstein``, ``modes_covered``, ``n_modes`` (their titles).
       title: figure title.
     """
     snapshot_steps = np.asarray(snapshot_steps)
@@ -80,18 +86,32 @@ def toy_figure(
         chosen = evenly_spaced(len(snapshot_steps), panels)
     else:
         chosen = nearest_snapshots(snapshot_steps, steps)
-    fig = Figure(figsize=(3.2 * len(chosen), 4.0))
-    axes = fig.subplots(1, len(chosen), squeeze=False)
+    methods = dict(methods or {})
+    top = [] if not methods else [("(a) truth", real, None)] + [
+        (f"({chr(ord('b') + i)}) {name}", pts, (method_scores or {}).get(name)) for i, (name, pts) in enumerate(methods.items())
+    ]
+    ncols = max(len(chosen), len(top))
+    nrows = 2 if top else 1
+    fig = Figure(figsize=(3.0 * ncols, 3.7 * nrows + 0.3))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    for ax, (label, pts, score) in zip(axes[0], top):
+        toy_panel(ax, np.asarray(pts), np.asarray(real)[:0] if pts is real else real, modes, std, label, score)
     scores = along_run.set_index("step") if along_run is not None else None
-    for ax, s in zip(axes[0], chosen):
+    row = axes[-1]
+    for ax, s in zip(row, chosen):
         step = int(snapshot_steps[s])
-        row = scores.loc[step] if scores is not None and step in scores.index else None
-        toy_panel(ax, np.asarray(snapshots[s]), real, modes, std, f"step {step}", row)
-    handles, labels = axes[0, 0].get_legend_handles_labels()
+        found = scores.loc[step] if scores is not None and step in scores.index else None
+        toy_panel(ax, np.asarray(snapshots[s]), real, modes, std, f"step {step}", found)
+    for r, used in ((0, len(top) if top else len(chosen)), (nrows - 1, len(chosen))):
+        for ax in axes[r][used:]:
+            ax.axis("off")
+    if top:
+        row[0].set_ylabel("along the run", fontsize=9)
+    handles, labels = row[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, markerscale=1.5, frameon=False)
     if title:
         fig.suptitle(title)
-    fig.tight_layout(rect=(0, 0.07, 1, 0.93 if title else 1))
+    fig.tight_layout(rect=(0, 0.07 / nrows, 1, 1 - 0.07 / nrows if title else 1))
     return fig
 
 

@@ -8,10 +8,11 @@
   CelebA n = 2048 and ImageNet daisy n = 1300), Figs 12-14 (GA-CNTK without and with a
   generator on MNIST, CIFAR-10, CelebA), Fig 15 (multi-resolution GA-CNTK, CelebA-HQ) and
   Fig 16 (GA-CNTKg, CelebA-HQ);
-* the per-data-set form of the one-run figures (:data:`ROW_FIGURES`): paper Figs 3, 11
+* the per-data-set form of the one-run figures (Figs 3, 11, 20): paper Figs 3, 11
   and 20 have one panel per data set ((a) MNIST, (b) CIFAR-10, (c) CelebA; Fig 20 MNIST
   and CelebA), so ``figures.fig3`` may give ``rows`` (data subsets) and one ``method``
-  instead of one run;
+  instead of one run, or ``per_dataset: true`` to show the first fitting run of each data
+  set of the experiments (:func:`fill_rows`; the default config's Fig 3);
 * the nearest-neighbour files of Figs 17-19 (:func:`nearest_files`): the SSIM search runs
   in its own job (gantk.metrics.nearest_by_ssim) and the figure only draws.
 
@@ -39,12 +40,6 @@ SAMPLE_FIGURES: dict[str, tuple[str, ...]] = {
     "fig16": ("ga_ntkg",),
 }
 
-#: One-run figures that may instead show one method on each of several data subsets.
-ROW_FIGURES = ("fig3", "fig11", "fig20")
-
-#: Figures whose images are each searched for their nearest training images (paper §11).
-NEAREST_FIGURES = ("fig17", "fig18", "fig19")
-
 
 def has_rows(fig: Mapping | None) -> bool:
     """Whether a one-run figure's config lists data subsets (``rows``) instead of one run."""
@@ -58,10 +53,23 @@ def row_runs(fig: Mapping) -> list[Run]:
     return [Run(r["dataset"], int(r["n"]), int(r["seed"]), fig["method"]) for r in fig["rows"]]
 
 
+def fill_rows(fig: dict, fitting: list[Run]) -> None:
+    """Fill in, in place, ``rows`` and ``method`` of a ``per_dataset`` figure from the runs that
+    fit it (in the experiments' order): the figure's ``method`` (else the first fitting run's)
+    on the first subset of each data set that ran it. Nothing is filled when no run fits."""
+    method = fig.get("method") or (fitting[0].method if fitting else None)
+    subsets = {}
+    for run in fitting:
+        if run.method == method:
+            subsets.setdefault(run.dataset, {"dataset": run.dataset, "n": run.n, "seed": run.seed})
+    if subsets:
+        fig["rows"], fig["method"] = list(subsets.values()), method
+
+
 def row_problems(name: str, fig: Mapping) -> list[str]:
     """A ``rows`` figure must not also name one run's data subset (which would be ignored)."""
     given = [k for k in ("dataset", "n", "seed") if k in fig]
-    if has_rows(fig) and given:
+    if has_rows(fig) and given and not fig.get("per_dataset"):
         return [
             f"config key 'figures.{name}': give either rows (one panel per data subset) or "
             f"{', '.join(given)} of one run, not both"
@@ -75,8 +83,7 @@ def nearest_files(runs: list[Run], images: int, template: str) -> list[str]:
 
 
 __all__ = [
-    "NEAREST_FIGURES",
-    "ROW_FIGURES",
+    "fill_rows",
     "SAMPLE_FIGURES",
     "has_rows",
     "nearest_files",

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Mapping, NamedTuple
 
-from gantk.workflow.figures import SAMPLE_FIGURES, has_rows, row_problems, row_runs
+from gantk.workflow.figures import SAMPLE_FIGURES, fill_rows, has_rows, row_problems, row_runs
 from gantk.workflow.runs import Run, expand_runs, run_settings
 
 #: The fields that name a one-run figure's run.
@@ -113,7 +113,9 @@ def resolve_figures(config: dict) -> dict:
     runs = expand_runs(config)
     for name, fit in SINGLE_RUN_FIGURES.items():
         fig = figures.get(name)
-        if fig and not has_rows(fig) and not all(k in fig for k in RUN_KEYS):
+        if fig and fig.get("per_dataset") and not has_rows(fig):
+            fill_rows(fig, [r for r in runs if _agrees(fig, r) and fit.test(config, r)])
+        elif fig and not has_rows(fig) and not all(k in fig for k in RUN_KEYS):
             match = _first_fit(config, runs, fig, fit)
             if match is not None:
                 fig.update(match._asdict())
@@ -146,7 +148,8 @@ def _grid_selection(
     config: Mapping, runs: list[Run], fig: Mapping, kinds: tuple[str, ...]
 ) -> tuple[list[tuple], list[str]]:
     """(rows, methods) of a grid figure from the image runs of the given method kinds."""
-    fitting = [r for r in runs if _data(config, r)["type"] == "images" and _kind(config, r) in kinds]
+    named = fig.get("methods") or ()  # named methods are shown whatever their kind (Fig 1's GANs)
+    fitting = [r for r in runs if _data(config, r)["type"] == "images" and (_kind(config, r) in kinds or r.method in named)]
     made = set(fitting)
     subsets = list(dict.fromkeys((r.dataset, r.n, r.seed) for r in fitting))
     order = list(dict.fromkeys(r.method for r in fitting))
