@@ -139,3 +139,21 @@ def test_fig5_needs_its_subset_in_an_experiment(default):
 def test_a_table_with_some_runs_of_its_sizes_is_made(default):
     default["tables"]["table1"] = {"n": [64, 128]}
     assert table_needs(validate_config(default, SCHEMA), "table1") is None
+
+
+def test_a_figure_of_rows_shows_its_method_on_each_subset_and_per_dataset_picks_one_per_data_set(default):
+    """Paper Figs 3, 11, 20: one panel per data set."""
+    user = copy.deepcopy(MINE)
+    user["experiments"].append({"dataset": "digits", "n": [16, 32], "seeds": [0], "methods": ["ga_cntk"]})
+    config = merged(copy.deepcopy(default), user)
+    assert figure_runs(config, "fig3") == [Run("mine", 40, 0, "ga_cntk"), Run("digits", 16, 0, "ga_cntk")]
+    user["figures"] = {"fig3": {"rows": [{"dataset": "digits", "n": 32, "seed": 0}, {"dataset": "mine", "n": 40, "seed": 0}],
+                                "method": "ga_cntk_batch", "per_dataset": False}}
+    config = merged(copy.deepcopy(default), user)
+    assert figure_needs(config, "fig3") == "run digits n=32 seed=0 ga_cntk_batch in the experiments"
+    user["figures"]["fig3"]["method"] = "ga_cntk"
+    assert figure_runs(merged(copy.deepcopy(default), user), "fig3") == [Run("digits", 32, 0, "ga_cntk"), Run("mine", 40, 0, "ga_cntk")]
+    user["figures"]["fig3"]["dataset"] = "digits"
+    with pytest.raises(ConfigError) as info:
+        merged(default, user)
+    assert "config key 'figures.fig3': give either rows (one panel per data subset) or dataset of one run, not both" in info.value.problems

@@ -140,12 +140,11 @@ rule fig11:
 
 rule fig20:
     input:
-        grid=lambda wildcards: [
-            LATENT_GRID.format(**r._asdict())
-            for r in figure_runs(config, "fig20")
-        ]
-        if figure_config("fig20")
-        else [],
+        grid=lambda wildcards: (
+            [LATENT_GRID.format(**r._asdict()) for r in figure_runs(config, "fig20")]
+            if figure_config("fig20")
+            else []
+        ),
     output:
         report(
             FIGURES["fig20"],

@@ -40,18 +40,25 @@ def nearest_inputs(name):
 
     def inputs(wildcards):
         fig = figure_config(name)
-        return {"nearest": nearest_files(figure_runs(config, name), fig["images"], NEAREST)}
+        return {
+            "nearest": nearest_files(figure_runs(config, name), fig["images"], NEAREST)
+        }
 
     return inputs
 
 
 def toy_methods_shown(name):
     """The methods of `baselines.toy_figures.{name}_methods` that Fig 4 / Fig 10 shows beside
-    the truth (the paper's panels): [] when not configured, not made, or on another mixture."""
+    the truth (the paper's panels): [] when not configured, not made, or on another mixture.
+    """
     methods = f"{name}_methods"
     shown = ((config.get("baselines") or {}).get("toy_figures") or {}).get(methods)
     fig = config["figures"].get(name) or {}
-    if not shown or methods in BASELINE_LEFT_OUT or shown["dataset"] != fig.get("dataset"):
+    if (
+        not shown
+        or methods in BASELINE_LEFT_OUT
+        or shown["dataset"] != fig.get("dataset")
+    ):
         return []
     return toy_figure_runs(config, methods)
 
@@ -59,7 +66,9 @@ def toy_methods_shown(name):
 def toy_figure_inputs(name):
     """Input function of Fig 4 / Fig 10: the GA-NTK run along its steps, and the final samples
     and scores of every method of `baselines.toy_figures.{name}_methods`."""
-    along_run = figure_inputs(name, "snapshots.npz", data=True, along=True, metrics=True)
+    along_run = figure_inputs(
+        name, "snapshots.npz", data=True, along=True, metrics=True
+    )
 
     def inputs(wildcards):
         runs = toy_methods_shown(name)

@@ -24,7 +24,7 @@ Example (paper.yaml's Fig 3)::
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Callable, Mapping
 
 from gantk.workflow.runs import Run
 
@@ -53,10 +53,18 @@ def row_runs(fig: Mapping) -> list[Run]:
     return [Run(r["dataset"], int(r["n"]), int(r["seed"]), fig["method"]) for r in fig["rows"]]
 
 
-def fill_rows(fig: dict, fitting: list[Run]) -> None:
-    """Fill in, in place, ``rows`` and ``method`` of a ``per_dataset`` figure from the runs that
-    fit it (in the experiments' order): the figure's ``method`` (else the first fitting run's)
-    on the first subset of each data set that ran it. Nothing is filled when no run fits."""
+def fill_rows(fig: dict, agreeing: list[Run], fits: Callable[[Run], bool]) -> None:
+    """Fill in, in place, ``rows`` and ``method`` of a ``per_dataset`` figure.
+
+    ``agreeing`` are the experiments' runs that agree with the figure's given fields, in
+    order; of those that ``fits`` (else, when the figure names a field, of all of them: the
+    figure checks then name the field, a wrong choice being an error), the figure's
+    ``method`` (else the first run's) on the first subset of each data set that ran it.
+    Nothing is filled when no run is left.
+    """
+    fitting = [r for r in agreeing if fits(r)]
+    if not fitting and any(k in fig for k in ("dataset", "n", "seed", "method")):
+        fitting = agreeing
     method = fig.get("method") or (fitting[0].method if fitting else None)
     subsets = {}
     for run in fitting:
@@ -83,8 +91,8 @@ def nearest_files(runs: list[Run], images: int, template: str) -> list[str]:
 
 
 __all__ = [
-    "fill_rows",
     "SAMPLE_FIGURES",
+    "fill_rows",
     "has_rows",
     "nearest_files",
     "row_problems",

@@ -29,7 +29,13 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Mapping, NamedTuple
 
-from gantk.workflow.figures import SAMPLE_FIGURES, fill_rows, has_rows, row_problems, row_runs
+from gantk.workflow.figures import (
+    SAMPLE_FIGURES,
+    fill_rows,
+    has_rows,
+    row_problems,
+    row_runs,
+)
 from gantk.workflow.runs import Run, expand_runs, run_settings
 
 #: The fields that name a one-run figure's run.
@@ -114,7 +120,7 @@ def resolve_figures(config: dict) -> dict:
     for name, fit in SINGLE_RUN_FIGURES.items():
         fig = figures.get(name)
         if fig and fig.get("per_dataset") and not has_rows(fig):
-            fill_rows(fig, [r for r in runs if _agrees(fig, r) and fit.test(config, r)])
+            fill_rows(fig, [r for r in runs if _agrees(fig, r)], lambda r, fit=fit: fit.test(config, r))
         elif fig and not has_rows(fig) and not all(k in fig for k in RUN_KEYS):
             match = _first_fit(config, runs, fig, fit)
             if match is not None:
@@ -408,8 +414,8 @@ __all__ = [
     "FIGURE_DATA_TYPES",
     "GRID_FIGURES",
     "RUN_KEYS",
-    "RunFit",
     "SINGLE_RUN_FIGURES",
+    "RunFit",
     "cannot_make",
     "check_figures",
     "describe_runs",
