@@ -12,7 +12,6 @@ from gantk.common.io import save_figure
 from gantk.plots.curves import (
     CROSSING_LABEL,
     LearningCurve,
-    learning_curve_figure,
     learning_curves_figure,
     loss_curves_figure,
 )
@@ -96,7 +95,7 @@ def learning_run(steps=100, every=10, n=4):
 
 def test_learning_curve_marks_where_samples_pass_the_held_out_level():
     curve, steps, snaps, along = learning_run()
-    fig = learning_curve_figure(curve, steps, snaps, along, reference_am_ssim=0.8, strip=4, images=2)
+    fig = learning_curves_figure([LearningCurve(curve, steps, snaps, along, reference_am_ssim=0.8)], strip=4, images=2)
     strips = [a for a in fig.axes if a.get_title().startswith("step")]
     assert [a.get_title() for a in strips] == ["step 0", "step 30", "step 70", "step 100"]
     first_above = int(along.loc[along["am_ssim"] > 0.8, "step"].iloc[0])
@@ -107,7 +106,7 @@ def test_learning_curve_marks_where_samples_pass_the_held_out_level():
 
 def test_learning_curve_without_a_reference_draws_no_level():
     curve, steps, snaps, along = learning_run()
-    fig = learning_curve_figure(curve, steps, snaps, along, reference_am_ssim=None)
+    fig = learning_curves_figure([LearningCurve(curve, steps, snaps, along, reference_am_ssim=None)])
     assert not [t for a in fig.axes for t in a.texts]
     assert not [t for t in legend_texts(fig) if CROSSING_LABEL in t]
 
@@ -125,7 +124,7 @@ def test_learning_curve_crossing_note_overlaps_no_tick_label_and_stays_in_the_fi
     curve = pd.DataFrame({"step": np.arange(1, steps + 1), "loss": 16 + 14 * np.exp(-np.arange(steps) / (steps / 6))})
     along = pd.DataFrame({"step": snap_steps, "am_ssim": np.minimum(0.2 + 0.46 * snap_steps / (crossing * steps), 0.97)})
     snapshots = np.stack([constant_images(3, 8, 8) for _ in snap_steps])
-    fig = learning_curve_figure(curve, snap_steps, snapshots, along, reference_am_ssim=0.66)
+    fig = learning_curves_figure([LearningCurve(curve, snap_steps, snapshots, along, reference_am_ssim=0.66)])
     renderer = FigureCanvasAgg(fig).get_renderer()
     fig.draw(renderer)
     notes = [t for a in fig.axes for t in [*a.texts, *(a.get_legend().get_texts() if a.get_legend() else [])]]
@@ -284,5 +283,5 @@ def test_frontier_figure_has_a_panel_per_subset_a_curve_per_method_and_the_refer
 def test_figures_save_as_png(tmp_path):
     curve, steps, snaps, along = learning_run()
     path = tmp_path / "fig.png"
-    save_figure(path, learning_curve_figure(curve, steps, snaps, along, reference_am_ssim=0.5))
+    save_figure(path, learning_curves_figure([LearningCurve(curve, steps, snaps, along, reference_am_ssim=0.5)]))
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

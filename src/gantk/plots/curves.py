@@ -44,30 +44,6 @@ class LearningCurve(NamedTuple):
     title: str | None = None
 
 
-def learning_curve_figure(
-    curve: pd.DataFrame,
-    snapshot_steps: np.ndarray,
-    snapshots: np.ndarray,
-    along_run: pd.DataFrame,
-    *,
-    reference_am_ssim: float | None = None,
-    selected: tuple[int, str] | None = None,
-    strip: int = 6,
-    images: int = 3,
-    title: str | None = None,
-    loss_label: str = "GA-NTK loss",
-    samples_label: str = "Z",
-) -> Figure:
-    """Loss against step, Z at a few steps above it, and AM-SSIM along one run (paper Figs 3, 11).
-
-    The arguments are those of :class:`LearningCurve` and :func:`learning_curves_figure`.
-    """
-    run = LearningCurve(curve, snapshot_steps, snapshots, along_run, reference_am_ssim, selected)
-    return learning_curves_figure(
-        [run], strip=strip, images=images, title=title, loss_label=loss_label, samples_label=samples_label
-    )
-
-
 def learning_curves_figure(
     runs: Sequence[LearningCurve],
     *,
@@ -230,7 +206,6 @@ __all__ = [
     "CROSSING_LABEL",
     "LearningCurve",
     "gradient_norm_figure",
-    "learning_curve_figure",
     "learning_curves_figure",
     "loss_curves_figure",
 ]
