@@ -295,7 +295,7 @@ def test_a_folder_of_images_and_a_config_of_only_datasets_and_experiments_runs_a
     (cwd / "mine.yaml").write_text(FOLDER_CONFIG)
     run = guarded(cwd, "all", "--cores", "2", "--configfile", "mine.yaml")
     assert run.returncode == 0, run.stdout[-6000:]
-    for figure in ("fig3_learning_curve.png", "fig18_nearest.png"):
+    for figure in ("fig1_samples.png", "fig3_learning_curve.png", "fig18_nearest.png"):
         assert (cwd / "results/figures" / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", figure
     rows = [line.split(",") for line in (cwd / "results/tables/metrics.csv").read_text().splitlines()[1:]]
     assert [r[:4] for r in rows] == [["mine", "16", "0", "real (held-out)"], ["mine", "16", "0", "ga_cntk"]]

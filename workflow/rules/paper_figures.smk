@@ -26,7 +26,7 @@ FIGURES.update(
 #: Each sample figure's title (the paper's caption, shortened).
 SAMPLE_TITLES = {
     "fig2": "GA-CNTK (a) without and (b) with a generator",
-    "fig8": "Batch-wise GA-CNTK on larger training sets",
+    "fig8": "Batch-wise GA-CNTK (Eq. 5)",
     "fig12": "GA-CNTK (a) without and (b) with a generator",
     "fig13": "GA-CNTK (a) without and (b) with a generator",
     "fig14": "GA-CNTK (a) without and (b) with a generator",

@@ -9,7 +9,8 @@ leaves them out and :func:`resolve_figures` picks them from the experiments:
   and agrees with the run fields the config does give;
 * a grid figure (:data:`GRID_FIGURES`) shows every image subset of the experiments ×
   the methods of the fitting kinds run on all of them (given ``rows``: the methods run
-  on all of those; given ``methods``: the subsets that ran all of them).
+  on all of those; given ``methods``: the subsets that ran all of them, or when none did,
+  the first subset that ran any of them with those it ran).
 
 A configured figure or table whose runs are not all in the experiments is not an error:
 :func:`figure_needs` / :func:`table_needs` say what it lacks, the workflow leaves it out
@@ -167,7 +168,9 @@ def _grid_selection(
         rows = [(r["dataset"], r["n"], r["seed"]) for r in fig["rows"]]
         return rows, methods_on(rows)
     if "methods" in fig:
-        return [s for s in subsets if all(Run(*s, m) in made for m in fig["methods"])], list(fig["methods"])
+        rows = [s for s in subsets if all(Run(*s, m) in made for m in fig["methods"])]
+        ran = [m for m in fig["methods"] if subsets and Run(*subsets[0], m) in made]
+        return (rows, list(fig["methods"])) if rows else (subsets[:1], ran)
     if not subsets:
         return [], []
     # Every subset when they share a method; else the first subset and its methods.
@@ -233,7 +236,7 @@ def figure_needs(config: Mapping, name: str) -> str | None:
     if name in GRID_FIGURES and not ("rows" in fig and "methods" in fig):
         kinds = " or ".join(_KIND_NAMES[k] for k in GRID_FIGURES[name])
         if "methods" in fig:
-            return f"runs of {', '.join(fig['methods'])} on one image data subset in the experiments"
+            return f"a run of {' or '.join(fig['methods'])} on an image data set in the experiments"
         if "rows" in fig:
             return f"a {kinds} method run on every given row in the experiments"
         return f"a {kinds} run on an image data set in the experiments"
