@@ -151,7 +151,8 @@ def test_learning_curves_figure_has_one_panel_per_data_set_each_from_its_own_run
         curve["loss"] += 100 * i  # tells the panels apart
         runs.append(LearningCurve(curve, steps, snaps * (i + 1) / 3, along, 0.8, (20, "plateau"), title=f"({'abc'[i]}) {name}"))
     fig = learning_curves_figure(runs, strip=3, images=2, title="Fig 3")
-    panels = fig.subfigs
+    panels = fig.subfigs[1].subfigs
+    assert fig.subfigs[0]._suptitle.get_text() == "Fig 3"
     assert [p._suptitle.get_text() for p in panels] == ["(a) mnist", "(b) cifar10", "(c) celeba"]
     for i, (panel, run) in enumerate(zip(panels, runs)):
         strips = [a for a in panel.axes if a.get_title().startswith("step")]

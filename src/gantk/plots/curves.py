@@ -60,7 +60,8 @@ def learning_curves_figure(
     first and last included; the first ``images`` images of each), and AM-SSIM along the run.
 
     Args:
-      runs: the panels, left to right (:class:`LearningCurve`, titled by its ``title``).
+      runs: the panels, left to right (:class:`LearningCurve`, titled by its ``title``);
+        ``fig.subfigs[1].subfigs`` holds them.
       strip: snapshots shown per panel.
       images: images of each snapshot shown.
       title: figure title.
@@ -71,12 +72,14 @@ def learning_curves_figure(
         raise ValueError("no runs to draw")
     k = max(len(evenly_spaced(len(r.snapshot_steps), strip)) for r in runs)
     width = max(7.0, 1.3 * k)
-    fig = Figure(figsize=(width * len(runs), 6.8 + (0.3 if title else 0.0)))
-    panels = fig.subfigures(1, len(runs), squeeze=False)[0]
+    fig = Figure(figsize=(width * len(runs), 7.2))
+    # A band for the figure's title above the panels (their own titles sit at their tops).
+    head, body = fig.subfigures(2, 1, height_ratios=[0.4, 6.8])
+    if title:
+        head.suptitle(title, y=0.5, va="center")
+    panels = body.subfigures(1, len(runs), squeeze=False)[0]
     for panel, run in zip(panels, runs):
         _learning_curve_panel(panel, run, strip, images, loss_label, samples_label)
-    if title:
-        fig.suptitle(title)
     return fig
 
 
