@@ -175,7 +175,8 @@ def test_report_holds_every_figure_with_its_caption_and_loads_nothing_online(fin
     html = (cwd / "report.html").read_text()
     for name in FIGURES:
         assert Path(name).name in html, name
-    for caption in ("Learning curve of", "25-mode mixture", "8-mode mixture", "mean image", "Samples of each method"):
+    for caption in ("Paper Fig 1:", "Paper Fig 3:", "25-mode mixture", "8-mode mixture", "mean image", "Paper Fig 8:",
+                    "Paper Fig 12:", "Paper Figs 17-19:", "Paper Fig 20:"):
         assert caption in html, caption
     assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?://", html), "the report loads files online"
 
