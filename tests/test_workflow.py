@@ -362,7 +362,10 @@ def test_paper_config_restricted_to_one_experiment_plans_only_its_jobs(tmp_path)
         or o == "results/reproduction.md"
         for o in outputs
     ), outputs
-    assert "fig3 is left out of 'all': it needs run mnist n=256 seed=0 ga_cntk in the experiments" in run.stdout
+    assert (
+        "fig3 is left out of 'all': it needs runs mnist n=256 seed=0 ga_cntk, cifar10 n=256 seed=0 ga_cntk, "
+        "celeba n=256 seed=0 ga_cntk in the experiments"
+    ) in run.stdout
 
 
 def test_mnist_test_split_plans_no_download_of_the_train_files(tmp_path):
