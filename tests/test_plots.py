@@ -1,4 +1,4 @@
-"""gantk.plots.figures: image tiling is exact, snapshot selection is right, and each figure shows
+"""gantk.plots: image tiling is exact, snapshot selection is right, and each figure shows
 what its caption claims (panels, labels, the numbers in titles)."""
 
 from __future__ import annotations
@@ -9,19 +9,22 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from gantk.common.io import save_figure
-from gantk.plots.figures import (
+from gantk.plots.curves import (
     CROSSING_LABEL,
-    MODE_RADIUS_STD,
-    evenly_spaced,
-    frontier_figure,
-    image_grid,
-    learning_curve_figure,
+    LearningCurve,
+    learning_curves_figure,
     loss_curves_figure,
-    mean_image_figure,
+)
+from gantk.plots.frontier import frontier_figure
+from gantk.plots.grids import (
+    evenly_spaced,
+    image_grid,
+    latent_grid_figure,
     nearest_snapshots,
     samples_figure,
-    toy_figure,
 )
+from gantk.plots.neighbours import mean_image_figure, nearest_neighbours_figure
+from gantk.plots.toy import MODE_RADIUS_STD, toy_figure
 
 
 def constant_images(n: int, h: int = 3, w: int = 2, c: int = 1) -> np.ndarray:
@@ -92,7 +95,7 @@ def learning_run(steps=100, every=10, n=4):
 
 def test_learning_curve_marks_where_samples_pass_the_held_out_level():
     curve, steps, snaps, along = learning_run()
-    fig = learning_curve_figure(curve, steps, snaps, along, reference_am_ssim=0.8, strip=4, images=2)
+    fig = learning_curves_figure([LearningCurve(curve, steps, snaps, along, reference_am_ssim=0.8)], strip=4, images=2)
     strips = [a for a in fig.axes if a.get_title().startswith("step")]
     assert [a.get_title() for a in strips] == ["step 0", "step 30", "step 70", "step 100"]
     first_above = int(along.loc[along["am_ssim"] > 0.8, "step"].iloc[0])
@@ -103,7 +106,7 @@ def test_learning_curve_marks_where_samples_pass_the_held_out_level():
 
 def test_learning_curve_without_a_reference_draws_no_level():
     curve, steps, snaps, along = learning_run()
-    fig = learning_curve_figure(curve, steps, snaps, along, reference_am_ssim=None)
+    fig = learning_curves_figure([LearningCurve(curve, steps, snaps, along, reference_am_ssim=None)])
     assert not [t for a in fig.axes for t in a.texts]
     assert not [t for t in legend_texts(fig) if CROSSING_LABEL in t]
 
@@ -121,7 +124,7 @@ def test_learning_curve_crossing_note_overlaps_no_tick_label_and_stays_in_the_fi
     curve = pd.DataFrame({"step": np.arange(1, steps + 1), "loss": 16 + 14 * np.exp(-np.arange(steps) / (steps / 6))})
     along = pd.DataFrame({"step": snap_steps, "am_ssim": np.minimum(0.2 + 0.46 * snap_steps / (crossing * steps), 0.97)})
     snapshots = np.stack([constant_images(3, 8, 8) for _ in snap_steps])
-    fig = learning_curve_figure(curve, snap_steps, snapshots, along, reference_am_ssim=0.66)
+    fig = learning_curves_figure([LearningCurve(curve, snap_steps, snapshots, along, reference_am_ssim=0.66)])
     renderer = FigureCanvasAgg(fig).get_renderer()
     fig.draw(renderer)
     notes = [t for a in fig.axes for t in [*a.texts, *(a.get_legend().get_texts() if a.get_legend() else [])]]
@@ -138,6 +141,87 @@ def test_learning_curve_crossing_note_overlaps_no_tick_label_and_stays_in_the_fi
     overlapping = [t.get_text() for t in ticks if box.overlaps(t.get_window_extent(renderer))]
     assert not overlapping, f"the note overlaps tick labels {overlapping}"
     assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 and fig.bbox.y0 <= box.y0, "the note leaves the figure"
+
+
+def test_learning_curves_figure_has_one_panel_per_data_set_each_from_its_own_run():
+    """Paper Fig 3: (a) MNIST, (b) CIFAR-10, (c) CelebA side by side, each with its own curve and Z."""
+    runs = []
+    for i, name in enumerate(("mnist", "cifar10", "celeba")):
+        curve, steps, snaps, along = learning_run(steps=100 + 50 * i)
+        curve["loss"] += 100 * i  # tells the panels apart
+        runs.append(LearningCurve(curve, steps, snaps * (i + 1) / 3, along, 0.8, (20, "plateau"), title=f"({'abc'[i]}) {name}"))
+    fig = learning_curves_figure(runs, strip=3, images=2, title="Fig 3")
+    panels = fig.subfigs[1].subfigs
+    assert fig.subfigs[0]._suptitle.get_text() == "Fig 3"
+    assert [p._suptitle.get_text() for p in panels] == ["(a) mnist", "(b) cifar10", "(c) celeba"]
+    for i, (panel, run) in enumerate(zip(panels, runs)):
+        strips = [a for a in panel.axes if a.get_title().startswith("step")]
+        assert [a.get_title() for a in strips] == [f"step {run.snapshot_steps[k]}" for k in evenly_spaced(len(run.snapshot_steps), 3)]
+        assert strips[-1].get_title() == f"step {run.snapshot_steps[-1]}"
+        (loss,) = [a for a in panel.axes if a.get_ylabel() == "loss"]
+        np.testing.assert_allclose(loss.lines[0].get_ydata(), run.curve["loss"])
+        # The first snapshot's two images, stacked: this run's pixel values.
+        np.testing.assert_allclose(strips[0].images[0].get_array()[:8, :, ], run.snapshots[0][0, ..., 0])
+    with pytest.raises(ValueError, match="no runs"):
+        learning_curves_figure([])
+
+
+def test_latent_grid_figure_places_each_image_at_its_latent_point():
+    """Paper Fig 20: one panel per data set; image (i, j) is centred on zeta[i, j] on the axes."""
+    size, span = 3, 1.0
+    u = np.linspace(-span, span, size)
+    zeta = np.stack(np.meshgrid(u, -u, indexing="xy"), axis=-1)
+    images = np.stack([constant_images(size, 2, 2) + 0.3 * r for r in range(size)])  # (3, 3, 2, 2, 1)
+    fig = latent_grid_figure([("(a) mnist", zeta, images), ("(b) celeba", zeta, images[::-1])])
+    axes = [a for a in fig.axes if a.images]
+    assert [a.get_title() for a in axes] == ["(a) mnist", "(b) celeba"]
+    shown = axes[0].images[0]
+    x0, x1, _, y1 = shown.get_extent()
+    cell = (x1 - x0) / size
+    for i in range(size):
+        for j in range(size):
+            # the image whose cell centre is at zeta[i, j] (the tiling has 1-pixel gaps)
+            col, row = (zeta[i, j, 0] - x0) / cell - 0.5, (y1 - zeta[i, j, 1]) / cell - 0.5
+            assert (col, row) == pytest.approx((j, i))
+            np.testing.assert_allclose(shown.get_array()[3 * i : 3 * i + 2, 3 * j : 3 * j + 2], images[i, j, ..., 0])
+    np.testing.assert_allclose(axes[1].images[0].get_array()[:2, :2], images[-1, 0, ..., 0])
+    with pytest.raises(ValueError, match="zeta"):
+        latent_grid_figure([("bad", zeta[:2], images)])
+
+
+def test_toy_figure_with_methods_draws_the_truth_and_each_method_above_the_run():
+    """Paper Fig 4: (a) truth, then each method's final points; the run's steps in the row below."""
+    rng = np.random.default_rng(1)
+    modes = np.array([[0.25, 0.25], [0.75, 0.75]])
+    real = rng.uniform(size=(10, 2))
+    snap_steps = np.array([0, 10, 20])
+    snapshots = rng.uniform(size=(3, 16, 2))
+    methods = {"gan": rng.uniform(size=(16, 2)), "wgan_gp": rng.uniform(size=(16, 2))}
+    scores = {"gan": {"wasserstein": 0.25, "modes_covered": 1, "n_modes": 2}}
+    fig = toy_figure(snap_steps, snapshots, real, modes, 0.01, panels=3, methods=methods, method_scores=scores)
+    titles = [a.get_title() for a in fig.axes]
+    assert titles == ["(a) truth", "(b) gan\nW = 0.250, modes 1/2", "(c) wgan_gp", "step 0", "step 10", "step 20"]
+    truth, gan = fig.axes[0], fig.axes[1]
+    np.testing.assert_allclose(truth.collections[1].get_offsets(), real)
+    assert len(truth.collections[0].get_offsets()) == 0, "no second copy of the real points under the truth"
+    np.testing.assert_allclose(gan.collections[1].get_offsets(), methods["gan"])
+    np.testing.assert_allclose(fig.axes[5].collections[1].get_offsets(), snapshots[2])
+
+
+def test_nearest_neighbours_figure_pairs_each_sample_with_its_saved_neighbour():
+    """Paper Figs 17-19: one row pair per data set, generated above nearest, SSIM under each."""
+    generated, nearest = constant_images(3, 4, 4), constant_images(3, 4, 4)[::-1]
+    ssim = np.array([0.9, 0.5, 0.1])
+    fig = nearest_neighbours_figure([("wgan_gp\nmnist", generated, nearest, ssim), ("wgan_gp\ncelebA", generated[:2], nearest[:2], ssim[:2])])
+    axes = np.array(fig.axes).reshape(4, 3)
+    assert axes[0, 0].get_ylabel() == "wgan_gp\nmnist\ngenerated" and axes[2, 0].get_ylabel() == "wgan_gp\ncelebA\ngenerated"
+    assert [a.get_title() for a in axes[1]] == ["0.90", "0.50", "0.10"]
+    for j in range(3):
+        np.testing.assert_allclose(axes[0, j].images[0].get_array(), generated[j, ..., 0])
+        np.testing.assert_allclose(axes[1, j].images[0].get_array(), nearest[j, ..., 0])
+    assert not axes[2, 2].images and not axes[2, 2].axison, "the shorter row leaves its last cell empty"
+    with pytest.raises(ValueError, match="as many nearest"):
+        nearest_neighbours_figure([("x", generated, nearest[:2], ssim)])
 
 
 def test_toy_figure_titles_carry_each_step_metrics():
@@ -200,5 +284,5 @@ def test_frontier_figure_has_a_panel_per_subset_a_curve_per_method_and_the_refer
 def test_figures_save_as_png(tmp_path):
     curve, steps, snaps, along = learning_run()
     path = tmp_path / "fig.png"
-    save_figure(path, learning_curve_figure(curve, steps, snaps, along, reference_am_ssim=0.5))
+    save_figure(path, learning_curves_figure([LearningCurve(curve, steps, snaps, along, reference_am_ssim=0.5)]))
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -46,17 +46,20 @@ def merged(default, user):
 def test_user_experiments_replace_the_default_ones_and_figures_follow_them(default):
     config = merged(default, MINE)
     assert {r.dataset for r in expand_runs(config)} == {"mine"}
-    assert figure_runs(config, "fig1") == [Run("mine", 40, 0, "ga_cntk"), Run("mine", 40, 0, "ga_cntk_batch")]
+    assert figure_runs(config, "fig8") == [Run("mine", 40, 0, "ga_cntk_batch")]
+    # Fig 1's methods that ran (no subset ran the default's GANs and GA-CNTKg).
+    assert figure_runs(config, "fig1") == [Run("mine", 40, 0, "ga_cntk")]
     assert figure_runs(config, "fig3") == [Run("mine", 40, 0, "ga_cntk")]
-    assert figure_runs(config, "fig17") == figure_runs(config, "fig1")
+    assert figure_runs(config, "fig18") == [Run("mine", 40, 0, "ga_cntk")]
     assert config["figures"]["fig3"]["strip"] == 6, "the default's other figure settings stay"
 
 
 def test_targets_the_user_runs_cannot_make_are_each_named_once_with_what_they_need(default):
     config = merged(default, MINE)
     needs = {**target_needs(config), **baseline_needs(config)}
-    assert set(needs) == {"fig4", "fig5", "fig7", "fig10", "fig11", "fig20", "table1", "table9", "fig9",
-                          "fig4_methods", "fig10_methods", "frontier"}
+    assert set(needs) == {"fig4", "fig5", "fig7", "fig10", "fig11", "fig17", "fig19", "fig20",
+                          "table1", "table9", "fig9", "fig4_methods", "fig10_methods", "frontier"}
+    assert needs["fig17"] == ("figures.fig17", "a run of wgan_gp on an image data set in the experiments")
     assert needs["fig4"] == ("figures.fig4", "a GA-NTK run on the 25-mode mixture (source grid25) in the experiments")
     assert needs["fig5"] == ("figures.fig5", "the data subset digits n=64 seed=0 in an experiment")
     assert needs["table1"] == ("tables.table1", "image runs with n in [64] in the experiments")
@@ -72,6 +75,13 @@ def test_the_default_config_makes_every_target_it_configures(default):
     assert figure_runs(config, "fig7") == [Run("digits", 64, 0, "ga_cntk_b1"), Run("digits", 64, 0, "ga_cntk")]
     assert figure_runs(config, "fig20") == [Run("digits", 64, 0, "ga_cntkg_2d")]
     assert figure_runs(config, "fig4") == [Run("grid25", 256, 0, "ga_fntk")]
+    # The paper's per-method and per-data-set figures, from the default's runs.
+    assert figure_runs(config, "fig1") == [Run("digits", 64, 0, m) for m in ("wgan_gp", "dcgan", "ga_cntk", "ga_cntkg")]
+    assert figure_runs(config, "fig3") == [Run("digits", 64, 0, "ga_cntk"), Run("lfw_faces", 64, 0, "ga_cntk")]
+    assert figure_runs(config, "fig8") == [Run("digits", 64, 0, "ga_cntk_batch"), Run("lfw_faces", 64, 0, "ga_cntk_batch")]
+    assert figure_runs(config, "fig12") == [Run("digits", 64, 0, "ga_cntk"), Run("digits", 64, 0, "ga_cntkg")]
+    assert [figure_runs(config, f) for f in ("fig17", "fig19")] == [[Run("digits", 64, 0, "wgan_gp")], [Run("digits", 64, 0, "ga_cntkg")]]
+    assert figure_runs(config, "fig18") == [Run("digits", 64, 0, "ga_cntk"), Run("lfw_faces", 64, 0, "ga_cntk")]
 
 
 def test_given_run_fields_narrow_the_choice(default):
@@ -82,6 +92,7 @@ def test_given_run_fields_narrow_the_choice(default):
 
 
 def test_grid_figure_rows_are_the_subsets_that_ran_every_shown_method(default):
+    default["figures"]["fig1"] = {"grid": 4}  # rows and methods left to the experiments
     user = copy.deepcopy(MINE)
     user["experiments"].append({"dataset": "digits", "n": [16], "seeds": [0], "methods": ["ga_cntk"]})
     both = figure_runs(merged(copy.deepcopy(default), user), "fig1")
@@ -100,6 +111,7 @@ def test_grid_figure_of_subsets_without_a_shared_method_shows_the_first_subset(d
             {"dataset": "digits", "n": [16], "seeds": [0], "methods": ["ga_cntk_batch"]},
         ],
     }
+    default["figures"]["fig1"] = {"grid": 4}
     assert figure_runs(merged(default, user), "fig1") == [Run("mine", 40, 0, "ga_cntk")]
 
 
@@ -129,3 +141,21 @@ def test_fig5_needs_its_subset_in_an_experiment(default):
 def test_a_table_with_some_runs_of_its_sizes_is_made(default):
     default["tables"]["table1"] = {"n": [64, 128]}
     assert table_needs(validate_config(default, SCHEMA), "table1") is None
+
+
+def test_a_figure_of_rows_shows_its_method_on_each_subset_and_per_dataset_picks_one_per_data_set(default):
+    """Paper Figs 3, 11, 20: one panel per data set."""
+    user = copy.deepcopy(MINE)
+    user["experiments"].append({"dataset": "digits", "n": [16, 32], "seeds": [0], "methods": ["ga_cntk"]})
+    config = merged(copy.deepcopy(default), user)
+    assert figure_runs(config, "fig3") == [Run("mine", 40, 0, "ga_cntk"), Run("digits", 16, 0, "ga_cntk")]
+    user["figures"] = {"fig3": {"rows": [{"dataset": "digits", "n": 32, "seed": 0}, {"dataset": "mine", "n": 40, "seed": 0}],
+                                "method": "ga_cntk_batch", "per_dataset": False}}
+    config = merged(copy.deepcopy(default), user)
+    assert figure_needs(config, "fig3") == "run digits n=32 seed=0 ga_cntk_batch in the experiments"
+    user["figures"]["fig3"]["method"] = "ga_cntk"
+    assert figure_runs(merged(copy.deepcopy(default), user), "fig3") == [Run("digits", 32, 0, "ga_cntk"), Run("mine", 40, 0, "ga_cntk")]
+    user["figures"]["fig3"]["dataset"] = "digits"
+    with pytest.raises(ConfigError) as info:
+        merged(default, user)
+    assert "config key 'figures.fig3': give either rows (one panel per data subset) or dataset of one run, not both" in info.value.problems

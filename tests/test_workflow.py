@@ -49,7 +49,14 @@ FIGURES = [
     "results/figures/fig20_latent_grid.png",
     "results/figures/fig5_gradient_norms.png",
     "results/figures/fig17_nearest.png",
+    "results/figures/fig8_batchwise.png",
+    "results/figures/fig12_generator_mnist.png",
+    "results/figures/fig18_nearest.png",
+    "results/figures/fig19_nearest.png",
 ]
+
+#: Every figure of the paper is a target of its own name (`snakemake figN`), and so are its tables.
+PAPER_TARGETS = [f"fig{n}" for n in range(1, 21)] + ["table1", "table2", "table9"]
 
 
 def workdir(path: Path) -> Path:
@@ -168,7 +175,8 @@ def test_report_holds_every_figure_with_its_caption_and_loads_nothing_online(fin
     html = (cwd / "report.html").read_text()
     for name in FIGURES:
         assert Path(name).name in html, name
-    for caption in ("Learning curve of", "25-mode mixture", "8-mode mixture", "mean image", "Samples of each method"):
+    for caption in ("Paper Fig 1:", "Paper Fig 3:", "25-mode mixture", "8-mode mixture", "mean image", "Paper Fig 8:",
+                    "Paper Fig 12:", "Paper Figs 17-19:", "Paper Fig 20:"):
         assert caption in html, caption
     assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?://", html), "the report loads files online"
 
@@ -221,6 +229,27 @@ def test_paper_config_resolves_the_full_dag(tmp_path):
     assert counts["synthesize_zset"] == sum(run_zsets(config, r) - 1 for r in scored)
 
 
+def test_every_paper_figure_and_table_is_a_target_of_the_paper_config_showing_the_papers_runs(tmp_path):
+    """`snakemake -n figN` plans figN for every N in 1..20 (and Tables 1, 2, 9); Fig 1 reads the
+    five methods on three data sets, Figs 17-19 one method each over them (the nearest-neighbour
+    search a job of its own), Figs 2 and 16 GA-CNTKg on CelebA-HQ, Fig 20 MNIST and CelebA."""
+    cwd = workdir(tmp_path / "w")
+    run = snakemake(cwd, *PAPER_TARGETS, "-n", "--configfile", "config/paper.yaml", timeout=PAPER_DRY_RUN_HANG_GUARD_S)
+    assert run.returncode == 0, run.stdout[-4000:]
+    counts = job_counts(run.stdout)
+    assert {t: counts.get(t) for t in PAPER_TARGETS} == {t: 1 for t in PAPER_TARGETS}
+    for dataset in ("mnist", "cifar10", "celeba"):
+        for method in ("wgan", "wgan_gp", "sngan", "ga_cntk", "ga_cntkg"):
+            assert f"results/runs/{dataset}/n256_s0/{method}/samples.npz" in run.stdout, (dataset, method)
+        for method in ("wgan_gp", "ga_cntk", "ga_cntkg"):
+            assert f"results/nearest/{dataset}/n256_s0/{method}_k10.npz" in run.stdout, (dataset, method)
+    assert counts["nearest"] == 9
+    assert "results/runs/celeba_hq/n256_s0/ga_cntkg/samples.npz" in run.stdout
+    assert "results/runs/imagenet_daisy/n1300_s0/ga_cntk_batch/samples.npz" in run.stdout
+    for dataset in ("mnist", "celeba"):
+        assert f"results/runs/{dataset}/n256_s0/ga_cntkg_2d/latent_grid.npz" in run.stdout
+
+
 # --- a user's own config: only datasets and experiments, merged over the default ---------------
 
 #: A folder run's idle time on 2 cores is about 40 s (84 s measured with two other engineers'
@@ -267,7 +296,7 @@ def test_a_folder_of_images_and_a_config_of_only_datasets_and_experiments_runs_a
     (cwd / "mine.yaml").write_text(FOLDER_CONFIG)
     run = guarded(cwd, "all", "--cores", "2", "--configfile", "mine.yaml")
     assert run.returncode == 0, run.stdout[-6000:]
-    for figure in ("fig1_samples.png", "fig3_learning_curve.png"):
+    for figure in ("fig1_samples.png", "fig3_learning_curve.png", "fig18_nearest.png"):
         assert (cwd / "results/figures" / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", figure
     rows = [line.split(",") for line in (cwd / "results/tables/metrics.csv").read_text().splitlines()[1:]]
     assert [r[:4] for r in rows] == [["mine", "16", "0", "real (held-out)"], ["mine", "16", "0", "ga_cntk"]]
@@ -333,7 +362,10 @@ def test_paper_config_restricted_to_one_experiment_plans_only_its_jobs(tmp_path)
         or o == "results/reproduction.md"
         for o in outputs
     ), outputs
-    assert "fig3 is left out of 'all': it needs run mnist n=256 seed=0 ga_cntk in the experiments" in run.stdout
+    assert (
+        "fig3 is left out of 'all': it needs runs mnist n=256 seed=0 ga_cntk, cifar10 n=256 seed=0 ga_cntk, "
+        "celeba n=256 seed=0 ga_cntk in the experiments"
+    ) in run.stdout
 
 
 def test_mnist_test_split_plans_no_download_of_the_train_files(tmp_path):

@@ -30,6 +30,7 @@ from gantk.workflow.paths import (
     FID_SPLIT_STATS,
     FID_SUBSET_STATS,
     FIGURES,
+    NEAREST,
     FRONTIER_REFERENCES,
     FRONTIER_TABLE,
     GRADIENT_NORMS,
@@ -50,7 +51,10 @@ from gantk.workflow.paths import (
     method_pattern,
     wildcard_patterns,
 )
-from gantk.workflow.targets import target_needs
+from gantk.workflow.figures import SAMPLE_FIGURES
+from gantk.workflow.figure_inputs import SAMPLE_TITLES
+from gantk.workflow import figure_inputs as paper_figures
+from gantk.workflow.targets import figure_runs, target_needs
 
 # Stops the workflow, before any job exists, with one line per problem naming the key;
 # fills in the runs that figures leave to the experiments (gantk.workflow.targets). Then
@@ -122,3 +126,8 @@ fid_sample_files = zset_files("samples.npz")
 frontier_runs = partial(frontier.frontier_runs, config)
 frontier_rows = partial(frontier.frontier_rows, config)
 frontier_inputs = partial(frontier.frontier_inputs, config)
+
+# The paper's figures added beside the first rules (gantk.workflow.figure_inputs).
+nearest_inputs = partial(paper_figures.nearest_inputs, config)
+toy_methods_shown = partial(paper_figures.toy_methods_shown, config)
+toy_figure_inputs = partial(paper_figures.toy_figure_inputs, config)

@@ -19,7 +19,7 @@ rule fig1:
         ENV
     params:
         figure=lambda wildcards: figure_config("fig1"),
-        title="GA-NTK samples",
+        title="Samples of each method, from 256 training images in the paper",
     script:
         "../scripts/plot_samples.py"
 
@@ -72,15 +72,15 @@ rule fig3:
         ENV
     params:
         figure=lambda wildcards: figure_config("fig3"),
+        runs=lambda wildcards: [r._asdict() for r in figure_runs(config, "fig3")],
+        title="The learning curve and image quality at different stages of training",
     script:
         "../scripts/plot_learning_curve.py"
 
 
 rule fig4:
     input:
-        unpack(
-            figure_inputs("fig4", "snapshots.npz", data=True, along=True, metrics=True)
-        ),
+        unpack(toy_figure_inputs("fig4")),
     output:
         report(
             FIGURES["fig4"],
@@ -96,17 +96,14 @@ rule fig4:
     params:
         figure=lambda wildcards: figure_config("fig4"),
         dataset=lambda wildcards: config["datasets"][figure_config("fig4")["dataset"]],
+        methods=lambda wildcards: [r.method for r in toy_methods_shown("fig4")],
     script:
         "../scripts/plot_toy.py"
 
 
 rule fig10:
     input:
-        unpack(
-            figure_inputs(
-                "fig10", "snapshots.npz", data=True, along=True, metrics=True
-            )
-        ),
+        unpack(toy_figure_inputs("fig10")),
     output:
         report(
             FIGURES["fig10"],
@@ -122,6 +119,7 @@ rule fig10:
     params:
         figure=lambda wildcards: figure_config("fig10"),
         dataset=lambda wildcards: config["datasets"][figure_config("fig10")["dataset"]],
+        methods=lambda wildcards: [r.method for r in toy_methods_shown("fig10")],
     script:
         "../scripts/plot_toy.py"
 
@@ -147,15 +145,15 @@ rule fig7:
         "../scripts/plot_mean_image.py"
 
 
-# Figs 17-19 (the paper's MNIST, CIFAR-10 and CelebA pages): generated images above their
-# nearest training images by SSIM; one rule each, so that `snakemake fig17` works.
+# Figs 17-19 (the paper's WGAN-GP, GA-CNTK and GA-CNTKg pages): generated images above their
+# nearest training images by SSIM (searched by rule nearest); one rule each (`snakemake fig17`).
 for nearest_fig in ("fig17", "fig18", "fig19"):
 
     rule:
         name:
             nearest_fig
         input:
-            unpack(figure_inputs(nearest_fig, "samples.npz", data=True)),
+            unpack(nearest_inputs(nearest_fig)),
         output:
             report(
                 FIGURES[nearest_fig],

@@ -128,10 +128,8 @@ rule fig11:
         ENV
     params:
         figure=lambda wildcards: figure_config("fig11"),
-        title=lambda wildcards: (
-            "GA-CNTKg ({method}) on {dataset} (n = {n}, seed {seed}): "
-            "decoder(G(ζ)) for a fixed ζ".format(**figure_config("fig11"))
-        ),
+        runs=lambda wildcards: [r._asdict() for r in figure_runs(config, "fig11")],
+        title="The learning curve of G in GA-CNTKg and decoder(G(ζ)) for a fixed ζ",
         labels={
             "loss_label": "GA-CNTKg loss",
             "samples_label": "decoder(G(ζ)), fixed ζ",
@@ -142,11 +140,10 @@ rule fig11:
 
 rule fig20:
     input:
-        grid=lambda wildcards: LATENT_GRID.format(
-            **{
-                k: figure_config("fig20")[k]
-                for k in ("dataset", "n", "seed", "method")
-            }
+        grid=lambda wildcards: (
+            [LATENT_GRID.format(**r._asdict()) for r in figure_runs(config, "fig20")]
+            if figure_config("fig20")
+            else []
         ),
     output:
         report(
@@ -161,6 +158,6 @@ rule fig20:
     conda:
         ENV
     params:
-        figure=lambda wildcards: figure_config("fig20"),
+        runs=lambda wildcards: [r._asdict() for r in figure_runs(config, "fig20")],
     script:
         "../scripts/fig20_plot.py"

@@ -5,7 +5,7 @@ from _job import start
 
 from gantk.experiments.frontier import FID_FACTOR
 from gantk.common.io import save_figure
-from gantk.plots.figures import frontier_figure
+from gantk.plots.frontier import frontier_figure
 
 log = start(snakemake)
 figure = frontier_figure(

@@ -4,7 +4,7 @@ import pandas as pd
 from _job import start
 
 from gantk.common.io import load_json, load_npz, save_figure
-from gantk.plots.figures import gradient_norm_figure
+from gantk.plots.curves import gradient_norm_figure
 
 log = start(snakemake)
 images = load_npz(snakemake.input.images)

@@ -3,7 +3,7 @@
 from _job import read_subset, start
 
 from gantk.common.io import load_npz, save_figure
-from gantk.plots.figures import mean_image_figure
+from gantk.plots.neighbours import mean_image_figure
 
 log = start(snakemake)
 fig_cfg = snakemake.params.figure

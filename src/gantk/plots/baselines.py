@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gantk.plots.figures import toy_panel
+from gantk.plots.toy import toy_panel
 
 
 def toy_methods_figure(

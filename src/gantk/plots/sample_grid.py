@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gantk.common.io import save_figure
-from gantk.plots.figures import image_grid
+from gantk.plots.grids import image_grid
 
 
 def save_sample_grid(path: str | Path, samples: np.ndarray, *, title: str | None = None, count: int = 64) -> None:

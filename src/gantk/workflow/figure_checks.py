@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from gantk.workflow.figures import SAMPLE_FIGURES, row_problems
 from gantk.workflow.runs import Run, method_kind, run_settings
-from gantk.workflow.targets import RUN_KEYS, figure_needs, figure_runs
+from gantk.workflow.targets import figure_needs, figure_runs
 
 #: The data each figure shows (a figure's runs must be on data sets of this type).
 FIGURE_DATA_TYPES = {
@@ -27,6 +28,7 @@ FIGURE_DATA_TYPES = {
     "fig18": "images",
     "fig19": "images",
     "frontier": "images",
+    **{name: "images" for name in SAMPLE_FIGURES},
 }
 
 
@@ -38,7 +40,7 @@ def check_figures(config: Mapping) -> list[str]:
     Runs that are not in the experiments are no problem here (see :func:`figure_needs`).
     """
     figures = config.get("figures") or {}
-    problems = [p for name, fig in figures.items() if fig for p in _undefined_names(config, name, fig)]
+    problems = [p for name, fig in figures.items() if fig for p in _undefined_names(config, name, fig) + row_problems(name, fig)]
     if problems:
         return problems
     for name, fig in figures.items():
@@ -103,7 +105,10 @@ def _wrong_data(config: Mapping, name: str) -> list[str]:
 def _wrong_kind(config: Mapping, name: str, fig: Mapping) -> list[str]:
     if name not in ("fig7", "fig11", "fig20"):
         return []
-    run = Run(*(fig[k] for k in RUN_KEYS))
+    return [p for run in figure_runs(config, name)[: 1 if name == "fig7" else None] for p in _run_kind(config, name, run)]
+
+
+def _run_kind(config: Mapping, name: str, run: Run) -> list[str]:
     settings = run_settings(config, run)
     if name == "fig7" and settings.get("batch_size") != 1:
         return [

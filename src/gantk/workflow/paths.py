@@ -61,7 +61,16 @@ FIGURES = {
     "frontier": "results/figures/frontier.png",
     "fig11": "results/figures/fig11_generator_learning_curve.png",
     "fig20": "results/figures/fig20_latent_grid.png",
+    "fig2": "results/figures/fig2_multires_celeba_hq.png",
+    "fig8": "results/figures/fig8_batchwise.png",
+    "fig12": "results/figures/fig12_generator_mnist.png",
+    "fig13": "results/figures/fig13_generator_cifar10.png",
+    "fig14": "results/figures/fig14_generator_celeba.png",
+    "fig15": "results/figures/fig15_multires_samples.png",
+    "fig16": "results/figures/fig16_generator_celeba_hq.png",
 }
+#: The first k samples of a run and their nearest training images by SSIM (paper §11; Figs 17–19).
+NEAREST = "results/nearest/{dataset}/n{n}_s{seed}/{method}_k{k}.npz"
 #: The figures of the GAN baselines' section (``baselines``), by target name.
 BASELINE_FIGURES = {
     "fig4_methods": "results/figures/fig4_toy25_methods.png",
@@ -156,6 +165,7 @@ __all__ = [
     "FID_SPLIT_STATS",
     "FID_SUBSET_STATS",
     "FIGURES",
+    "NEAREST",
     "FRONTIER_REFERENCES",
     "FRONTIER_TABLE",
     "GRADIENT_NORMS",

@@ -9,7 +9,8 @@ leaves them out and :func:`resolve_figures` picks them from the experiments:
   and agrees with the run fields the config does give;
 * a grid figure (:data:`GRID_FIGURES`) shows every image subset of the experiments ×
   the methods of the fitting kinds run on all of them (given ``rows``: the methods run
-  on all of those; given ``methods``: the subsets that ran all of them).
+  on all of those; given ``methods``: the subsets that ran all of them, or when none did,
+  the first subset that ran any of them with those it ran).
 
 A configured figure or table whose runs are not all in the experiments is not an error:
 :func:`figure_needs` / :func:`table_needs` say what it lacks, the workflow leaves it out
@@ -29,6 +30,12 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Mapping, NamedTuple
 
+from gantk.workflow.figures import (
+    SAMPLE_FIGURES,
+    fill_rows,
+    has_rows,
+    row_runs,
+)
 from gantk.workflow.runs import Run, expand_runs, method_kind, run_settings
 
 #: The fields that name a one-run figure's run.
@@ -88,6 +95,7 @@ GRID_FIGURES: dict[str, tuple[str, ...]] = {
     "fig18": ("ga_ntk", "ga_ntkg"),
     "fig19": ("ga_ntk", "ga_ntkg"),
     "frontier": ("ga_ntk",),
+    **SAMPLE_FIGURES,
 }
 
 _KIND_NAMES = {"ga_ntk": "GA-NTK", "ga_ntkg": "GA-CNTKg"}
@@ -107,7 +115,9 @@ def resolve_figures(config: dict) -> dict:
     runs = expand_runs(config)
     for name, fit in SINGLE_RUN_FIGURES.items():
         fig = figures.get(name)
-        if fig and not all(k in fig for k in RUN_KEYS):
+        if fig and fig.get("per_dataset") and not has_rows(fig):
+            fill_rows(fig, [r for r in runs if _agrees(fig, r)], lambda r, fit=fit: fit.test(config, r))
+        elif fig and not has_rows(fig) and not all(k in fig for k in RUN_KEYS):
             match = _first_fit(config, runs, fig, fit)
             if match is not None:
                 fig.update(match._asdict())
@@ -140,7 +150,8 @@ def _grid_selection(
     config: Mapping, runs: list[Run], fig: Mapping, kinds: tuple[str, ...]
 ) -> tuple[list[tuple], list[str]]:
     """(rows, methods) of a grid figure from the image runs of the given method kinds."""
-    fitting = [r for r in runs if _data(config, r)["type"] == "images" and method_kind(config, r) in kinds]
+    named = fig.get("methods") or ()  # named methods are shown whatever their kind (Fig 1's GANs)
+    fitting = [r for r in runs if _data(config, r)["type"] == "images" and (method_kind(config, r) in kinds or r.method in named)]
     made = set(fitting)
     subsets = list(dict.fromkeys((r.dataset, r.n, r.seed) for r in fitting))
     order = list(dict.fromkeys(r.method for r in fitting))
@@ -152,7 +163,9 @@ def _grid_selection(
         rows = [(r["dataset"], r["n"], r["seed"]) for r in fig["rows"]]
         return rows, methods_on(rows)
     if "methods" in fig:
-        return [s for s in subsets if all(Run(*s, m) in made for m in fig["methods"])], list(fig["methods"])
+        rows = [s for s in subsets if all(Run(*s, m) in made for m in fig["methods"])]
+        ran = [m for m in fig["methods"] if subsets and Run(*subsets[0], m) in made]
+        return (rows, list(fig["methods"])) if rows else (subsets[:1], ran)
     if not subsets:
         return [], []
     # Every subset when they share a method; else the first subset and its methods.
@@ -169,6 +182,8 @@ def figure_runs(config: Mapping, name: str) -> list[Run]:
         if "rows" not in fig or "methods" not in fig:
             return []
         return [Run(r["dataset"], r["n"], r["seed"], m) for r in fig["rows"] for m in fig["methods"]]
+    if has_rows(fig):
+        return row_runs(fig)
     if not all(k in fig for k in RUN_KEYS):
         return []
     runs = [Run(*(fig[k] for k in RUN_KEYS))]
@@ -216,11 +231,11 @@ def figure_needs(config: Mapping, name: str) -> str | None:
     if name in GRID_FIGURES and not ("rows" in fig and "methods" in fig):
         kinds = " or ".join(_KIND_NAMES[k] for k in GRID_FIGURES[name])
         if "methods" in fig:
-            return f"runs of {', '.join(fig['methods'])} on one image data subset in the experiments"
+            return f"a run of {' or '.join(fig['methods'])} on an image data set in the experiments"
         if "rows" in fig:
             return f"a {kinds} method run on every given row in the experiments"
         return f"a {kinds} run on an image data set in the experiments"
-    if name in SINGLE_RUN_FIGURES and not all(k in fig for k in RUN_KEYS):
+    if name in SINGLE_RUN_FIGURES and not has_rows(fig) and not all(k in fig for k in RUN_KEYS):
         pinned = ", ".join(f"{k} {fig[k]}" for k in RUN_KEYS if k in fig)
         return SINGLE_RUN_FIGURES[name].what + (f" with {pinned}" if pinned else "") + " in the experiments"
     runs = set(expand_runs(config))
@@ -285,8 +300,8 @@ def cannot_make(target: str, key: str, needs: str) -> str:
 __all__ = [
     "GRID_FIGURES",
     "RUN_KEYS",
-    "RunFit",
     "SINGLE_RUN_FIGURES",
+    "RunFit",
     "cannot_make",
     "describe_runs",
     "describe_subsets",
