@@ -221,3 +221,13 @@ def test_multires64_small_sees_64x64_images_at_the_resolution_multires_small_see
     np.testing.assert_allclose(
         kernel_matrix(preset("multires64_small"), x), kernel_matrix(preset("multires_small"), big), rtol=1e-12
     )
+
+
+def test_multires64_medium_sees_64x64_images_at_the_resolution_multires_medium_sees_256x256_ones():
+    # avg-pool 4 of a 64×64 image repeated 4×4 per pixel is the image itself: Table 8's medium
+    # discriminator at 64×64 on both sides (ties multires64_medium to multires_medium's reference).
+    x = jax.random.uniform(jax.random.key(1), (3, 64, 64, 3), jnp.float64)
+    big = jnp.repeat(jnp.repeat(x, 4, axis=1), 4, axis=2)
+    np.testing.assert_allclose(
+        kernel_matrix(preset("multires64_medium"), x), kernel_matrix(preset("multires_medium"), big), rtol=1e-12
+    )

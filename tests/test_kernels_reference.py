@@ -4,6 +4,7 @@ The reference file is made by ``tests/reference/make_nt_reference.py`` in its ow
 environment (neural-tangents 0.6.5 needs jax <= 0.5.3); see its docstring.
 """
 
+import dataclasses
 from pathlib import Path
 
 import jax.numpy as jnp
@@ -35,8 +36,18 @@ def _reference():
 DATA, NAMES = _reference()
 
 
+#: Presets without a reference of their own, tied to one that has it by an exact identity
+#: (tests/test_kernels.py: on a 64×64 image they equal the 256×256 preset on that image
+#: repeated 4×4 per pixel).
+DERIVED = {"multires64_small": "multires_small", "multires64_medium": "multires_medium"}
+
+
 def _net(name):
-    return TEST_NETS[name] if name in TEST_NETS else preset(name)
+    """The network of reference ``name``; the reference inputs of the multi-resolution presets
+    are smaller than the 256×256 they are built for (to keep the file small), and the kernel
+    rules do not depend on the size, so the declared input shape is not enforced here."""
+    net = TEST_NETS[name] if name in TEST_NETS else preset(name)
+    return dataclasses.replace(net, input_shape=None)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -54,4 +65,5 @@ def test_ntk_and_nngp_match_neural_tangents(name):
 def test_every_preset_has_a_reference():
     from gantk.kernels import PRESETS
 
-    assert set(PRESETS) <= set(NAMES)
+    assert set(PRESETS) - set(DERIVED) <= set(NAMES)
+    assert set(DERIVED.values()) <= set(NAMES)
