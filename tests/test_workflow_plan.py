@@ -183,7 +183,7 @@ def test_figure_targets_are_the_configured_figures_the_experiments_make(planned)
 def test_a_restricted_config_leaves_out_what_its_experiments_cannot_make():
     config = merged(*CONFIGS["test"], extra=DIGITS_ONLY)
     needs = target_needs(config)
-    assert set(needs) == {"fig1", "fig4", "fig7", "fig10", "fig11", "fig17", "fig20"}
+    assert set(needs) == {"fig1", "fig4", "fig7", "fig8", "fig10", "fig11", "fig12", "fig17", "fig18", "fig19", "fig20"}
     targets = plan.all_inputs(config)
     assert not any(paths.FIGURES[f] in targets for f in needs)
     assert [t for t in targets if "figures" in t] == ["results/figures/fig3_learning_curve.png", "results/figures/fig5_gradient_norms.png"]
