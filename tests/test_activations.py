@@ -110,3 +110,18 @@ def test_relu_rule_vjp_equals_autodiff_of_the_formula(with_same):
     for got, want in zip(got_vjp(cts), want_vjp(cts)):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
     assert float(jnp.abs(got_vjp(cts)[0][0, 1, 0, 0])) == 0.0  # clipped: ρ does not move
+
+
+def test_float32_arccos_is_within_two_ulps_of_pi_of_the_float64_one_and_exact_at_the_ends():
+    """The float32 polynomial (half-angle identity past |ρ| = ½) against float64 ``arccos``."""
+    from gantk.kernels.activations import arccos
+
+    rho = np.concatenate([np.linspace(-1, 1, 400_001), 1 - np.logspace(-8, -1, 200), -1 + np.logspace(-8, -1, 200),
+                          np.nextafter(np.float32([0.5, -0.5]), 0), np.float32([0.5, -0.5, 0])]).astype(np.float32)  # fmt: skip
+    got = np.asarray(jax.jit(arccos)(jnp.asarray(rho)), np.float64)
+    want = np.arccos(rho.astype(np.float64))
+    assert np.max(np.abs(got - want)) <= 2 * np.spacing(np.float32(np.pi))
+    assert arccos(jnp.float32(1.0)) == 0.0 and arccos(jnp.float32(-1.0)) == np.float32(np.pi)
+    assert np.all(np.diff(got[:400_001]) <= 0)  # decreasing, as arccos is
+    x64 = jnp.asarray(np.linspace(-1, 1, 1001))
+    np.testing.assert_array_equal(arccos(x64), jnp.arccos(x64))  # float64 keeps the library's arccos

@@ -182,9 +182,11 @@ def test_upper_blocks_of_a_symmetric_kernel_and_their_gradient_equal_the_whole_m
 
 
 @pytest.mark.parametrize("kernel,stride,padding,size", [(4, 2, "SAME", 28), (4, 2, "SAME", 25), (3, 1, "VALID", 9),
-                                                        (2, 2, "SAME", 7), (3, 2, "VALID", 8)])  # fmt: skip
-def test_window_mean_by_strided_slices_equals_reduce_window(kernel, stride, padding, size):
-    """The conv rule's window mean (k strided slices per axis) against ``lax.reduce_window``, on either pair of axes."""
+                                                        (2, 2, "SAME", 7), (3, 2, "VALID", 8), (4, 2, "SAME", 66),
+                                                        (3, 1, "VALID", 65)])  # fmt: skip
+def test_window_mean_equals_reduce_window(kernel, stride, padding, size):
+    """The conv rule's window mean against ``lax.reduce_window``, on either pair of axes: window products up to
+    ``WINDOW_PRODUCT_MAX`` pixels a side, strided slices above (sizes 65, 66)."""
     from jax import lax
 
     conv = Conv(kernel=kernel, stride=stride, padding=padding)
@@ -197,6 +199,63 @@ def test_window_mean_by_strided_slices_equals_reduce_window(kernel, stride, padd
     vjp_want = jax.vjp(lambda a: lax.reduce_window(a, 0.0, lax.add, (1, kernel, kernel), (1, stride, stride), padding) / kernel**2, a)[1]
     ct = jnp.ones_like(want) * jnp.arange(want.size).reshape(want.shape)
     np.testing.assert_allclose(vjp(ct)[0], vjp_want(ct)[0], rtol=1e-13)
+
+
+def test_window_product_and_strided_slices_agree_on_pixel_major_maps():
+    """Both routes of ``Conv.window_mean`` on an (H, W, N1, N2) map, values and VJP, SAME padding with edge taps."""
+    from gantk.kernels.layers import WINDOW_PRODUCT_MAX
+
+    conv = Conv()
+    a = _images((14, 3, 2), 14, seed=15)  # (14, 14, 3, 2)
+    assert max(a.shape[:2]) <= WINDOW_PRODUCT_MAX
+    np.testing.assert_allclose(conv.window_mean(a, axes=(0, 1)), conv._window_slices(a), rtol=1e-13)
+    ct = _images((7, 3, 2), 7, seed=16)
+    vjps = [jax.vjp(f, a)[1](ct)[0] for f in (lambda a: conv.window_mean(a, axes=(0, 1)), conv._window_slices)]
+    np.testing.assert_allclose(vjps[0], vjps[1], rtol=1e-13)
+
+
+@pytest.mark.parametrize("kernel,stride,padding,size,channels", [(4, 2, "SAME", 28, 1), (4, 2, "SAME", 25, 3),
+                                                                 (3, 1, "VALID", 9, 2), (3, 2, "VALID", 8, 1)])  # fmt: skip
+def test_first_conv_on_the_inputs_equals_the_input_covariance_then_the_conv(kernel, stride, padding, size, channels):
+    """``Conv.on_inputs`` (one patch product) against ``input_state`` then the conv rule: values and gradients."""
+    from gantk.kernels.state import input_state
+
+    conv = Conv(kernel=kernel, stride=stride, padding=padding)
+    x, z = _images((size, size, channels), 4, seed=20), _images((size, size, channels), 3, seed=21)
+    same = jnp.eye(3, dtype=bool)
+    for a, b, s in ((x, z, None), (z, z, same)):
+        fused, plain = conv.on_inputs(a, b, s), conv(input_state(a, b, s))
+        for field in ("nngp", "ntk", "var1", "var2"):
+            np.testing.assert_allclose(getattr(fused, field), getattr(plain, field), rtol=1e-13, err_msg=field)
+    w = _images(conv.on_inputs(x, z, None).nngp.shape, 1, seed=22)[0]
+    grads = [jax.grad(lambda z: jnp.sum(w * f(z)))(z) for f in (lambda z: conv.on_inputs(x, z, None).nngp,
+                                                                lambda z: conv(input_state(x, z, None)).nngp)]  # fmt: skip
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["cntk_cifar10", "cntk_digits"])
+def test_float32_cross_kernel_of_a_copy_equals_its_diagonal_entry(name):
+    """The fused first conv sums a copy's products in another order than its variance: the ReLU rule's snap to
+    ρ = 1 keeps the copy's cross kernel equal to the exact diagonal value in float32 too."""
+    net = preset(name)
+    x = _images(PRESET_SHAPES[name], 4, seed=23).astype(jnp.float32)
+    z = x[jnp.array([2, 0, 2])]
+    k_xz, k_xx, k_zz = kernel_matrix(net, x, z), kernel_matrix(net, x), kernel_matrix(net, z)
+    np.testing.assert_allclose(k_xz[2, 0], k_xx[2, 2], rtol=1e-6)
+    np.testing.assert_allclose(k_xz[0, 1], k_xx[0, 0], rtol=1e-6)
+    np.testing.assert_allclose(k_zz[0, 2], k_zz[0, 0], rtol=1e-6)
+
+
+def test_a_first_conv_with_more_patch_values_than_the_snap_band_covers_takes_the_plain_path():
+    """k²C > FUSED_FEATURES (4·4·4 = 64 here): the input covariance map and the window sum, the same kernel."""
+    from gantk.kernels.layers import FUSED_FEATURES
+    from gantk.kernels.state import input_state
+
+    assert 4 * 4 * 4 > FUSED_FEATURES >= 4 * 4 * 3
+    net = serial(Conv(), Relu(), Flatten(), Dense())
+    x = _images((8, 8, 4), 3, seed=24)
+    plain = jax.jit(lambda x: Dense()(Flatten()(Relu()(Conv()(input_state(x, x, jnp.eye(3, dtype=bool)))))).ntk)
+    np.testing.assert_array_equal(kernel_fn(net, x)[1], plain(x))
 
 
 def test_multires_presets_refuse_another_image_shape_naming_preset_expected_and_actual():

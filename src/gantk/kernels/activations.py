@@ -11,7 +11,51 @@ import math
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jaxtyping import Array, Float
+
+
+def _asin_series_coefficients(degree: int = 5, nodes: int = 40) -> tuple[float, ...]:
+    """P with asin(x) ≈ x + x³ P(x²) on 0 ≤ x ≤ ½: a Chebyshev fit of (asin √s − √s)/s^{3/2}, s ∈ [0, ¼].
+
+    Fitted once at import in float64 (deterministic); degree 5 is within 1e-9 relative of
+    asin, well below float32's rounding (6e-8).
+    """
+    s = (np.cos(np.pi * (np.arange(nodes) + 0.5) / nodes) + 1) / 8
+    x = np.sqrt(s)
+    fit = np.polynomial.chebyshev.Chebyshev.fit(s, (np.arcsin(x) - x) / x**3, degree)
+    return tuple(float(c) for c in fit.convert(kind=np.polynomial.Polynomial).coef)
+
+
+_ASIN_SERIES = _asin_series_coefficients()
+
+#: Correlations within this many float eps of 1 are taken as exactly 1 (see :func:`_relu_pair_forward`).
+SNAP_EPS = 64
+
+
+def arccos(rho: Float[Array, "..."]) -> Float[Array, "..."]:
+    """arccos ρ for ρ ∈ [−1, 1]: ``jnp.arccos`` in float64, a polynomial in float32.
+
+    XLA:CPU evaluates ``jnp.arccos`` (an ``atan2``) about 50× slower than this polynomial
+    (36 ms against 0.7 ms for 4M float32 values on the 2-core development machine; a multiply
+    takes 0.4 ms), and the ReLU rule takes it on every pixel of every pair, forward and again
+    in the backward pass. In float32 it is computed from asin by the half-angle identity
+    acos|ρ| = 2 asin √((1 − |ρ|)/2) for |ρ| > ½ and π/2 − asin|ρ| below, with asin a
+    polynomial (:func:`_asin_series_coefficients`): within 2 float32 ulps of π of the float64
+    arccos, exactly 0 at ρ = 1 and π at ρ = −1 (``tests/test_activations.py``).
+    """
+    if rho.dtype == jnp.float64:
+        return jnp.arccos(rho)
+    a = jnp.abs(rho)
+    big = a > 0.5
+    x = jnp.where(big, jnp.sqrt(jnp.maximum((1 - a) / 2, 0.0)), a)
+    s = x * x
+    p = jnp.full_like(x, _ASIN_SERIES[-1])
+    for c in _ASIN_SERIES[-2::-1]:
+        p = p * s + c
+    asin_x = x + x * s * p
+    acos_a = jnp.where(big, 2 * asin_x, math.pi / 2 - asin_x)
+    return jnp.where(rho < 0, math.pi - acos_a, acos_a)
 
 
 @jax.custom_jvp
@@ -28,7 +72,7 @@ def arccos_kernels(rho: Float[Array, "..."]) -> tuple[Array, Array]:
 
     References: Cho & Saul (2009), "Kernel methods for deep learning".
     """
-    theta = jnp.arccos(rho)
+    theta = arccos(rho)
     sin_theta = jnp.sqrt(jnp.maximum(1.0 - rho * rho, 0.0))
     k0 = (math.pi - theta) / (2 * math.pi)
     k1 = (sin_theta + (math.pi - theta) * rho) / (2 * math.pi)
@@ -55,14 +99,26 @@ def _sum_to(a: Array, shape: tuple[int, ...]) -> Array:
     return jnp.sum(a, axis=axes, keepdims=True) if axes else a
 
 
-def _relu_pair_forward(cov, q1, q2, same):
+def _relu_pair_parts(cov, q1, q2, same):
+    """(norm, ρ, κ0, κ1, active) of the ReLU rule; ``active`` marks the pairs where ρ moves with its inputs."""
     norm = _safe_sqrt(q1 * q2)
     ratio = cov / jnp.where(norm > 0, norm, 1.0)
-    rho = jnp.where(same, 1.0, jnp.clip(ratio, -1.0, 1.0))
+    # A copy's correlation is 1 up to the rounding of sums taken in different orders (the
+    # first conv's patch products, :meth:`gantk.kernels.layers.Conv.on_inputs`); κ0 has a
+    # square-root singularity there, so within SNAP_EPS eps of 1 ρ is taken as 1, as for
+    # ``same`` pairs: the rounding of ρ is that large anyway.
+    ones = same | (ratio >= 1.0 - SNAP_EPS * jnp.finfo(ratio.dtype).eps)
+    rho = jnp.where(ones, 1.0, jnp.clip(ratio, -1.0, 1.0))
     k0, k1 = arccos_kernels(rho)
-    # ρ moves with (cov, q1, q2) only where it is neither clipped nor pinned to 1.
-    active = (norm > 0) & ~same & (jnp.abs(ratio) < 1.0)
-    return (norm * k1, k0), (q1, q2, norm, rho, k0, k1, active)
+    active = (norm > 0) & ~ones & (jnp.abs(ratio) < 1.0)
+    return norm, rho, k0, k1, active
+
+
+def _relu_pair_forward(cov, q1, q2, same):
+    norm, _, k0, k1, _ = _relu_pair_parts(cov, q1, q2, same)
+    # Only the inputs are kept for the backward pass, which recomputes the rest in its own
+    # fused loop: re-reading one map is cheaper than writing and re-reading five.
+    return (norm * k1, k0), (cov, q1, q2, same)
 
 
 @jax.custom_vjp
@@ -79,11 +135,14 @@ def _relu_pair_backward(res, ct):
     """The VJP in closed form: with n = √(q1 q2), ∂(n κ1)/∂ρ = n κ0, ∂κ0/∂ρ = 1/(2π sin θ),
     ∂ρ/∂cov = 1/n, q·∂ρ/∂q = −ρ/2 and q·∂n/∂q = n/2 (for q = q1 or q2).
 
-    Autodiff of the forward gives the same numbers but keeps more of its
-    intermediates: this form cuts the backward's temporaries of a kernel tile by about
-    a third (benchmarks/kernel_variants.py: ``library`` against ``relu_autodiff``).
+    Autodiff of the forward gives the same numbers but keeps its intermediates (ρ, κ0, κ1,
+    the norm, the masks: map-sized arrays written in the forward and read back); this form
+    keeps only the inputs and recomputes the rest inside the backward's fused loop, which
+    with the float32 polynomial :func:`arccos` costs less than the memory traffic it saves
+    (``benchmarks/kernel_variants.py``: ``library`` against ``relu_autodiff``).
     """
-    q1, q2, norm, rho, k0, k1, active = res
+    cov, q1, q2, same = res
+    norm, rho, k0, k1, active = _relu_pair_parts(cov, q1, q2, same)
     ct_nngp, ct_k0 = ct
     floor = jnp.finfo(norm.dtype).eps  # the same √eps floor of sin θ as arccos_kernels' JVP
     dk0 = 1.0 / (2 * math.pi * jnp.sqrt(jnp.maximum(1.0 - rho * rho, floor)))

@@ -21,15 +21,21 @@ import math
 from typing import Callable
 
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
-from jaxtyping import Array, Float
+from jaxtyping import Array, Bool, Float
 
-from gantk.kernels.activations import erf_rule, relu_rule
-from gantk.kernels.state import KernelState, input_state
+from gantk.common.precision import FULL
+from gantk.kernels.activations import SNAP_EPS, erf_rule, relu_rule
+from gantk.kernels.state import KernelState, check_inputs, input_state, input_variance
 
 #: The authors' scales for every layer: σ_w² = 1.4615, σ_b² = 0.1.
 W_STD = math.sqrt(1.4615)
 B_STD = math.sqrt(0.1)
+
+#: The largest map side (pixels) whose conv window mean is taken as matrix products
+#: (:meth:`Conv.window_mean`); the paper's presets reach 32 after their fused first conv.
+WINDOW_PRODUCT_MAX = 64
 
 
 def _affine(state: KernelState, pool: Callable[[Array], Array], w_std: float, b_std: float) -> KernelState:
@@ -66,18 +72,58 @@ class Conv:
         if self.padding not in ("SAME", "VALID"):
             raise ValueError(f"Conv padding must be 'SAME' or 'VALID', got {self.padding!r}")
 
+    def window_matrix(self, size: int) -> np.ndarray:
+        """(out, size) float64 matrix M with M[o, i] = 1/k where input i is under output o's window.
+
+        A tap in the zero padding has no column, so edge rows keep the divisor k: ``M a M'ᵀ`` is
+        the k×k window mean of an (H, W) map with the padding counted, as the conv rule wants.
+        """
+        k, s = self.kernel, self.stride
+        ((lo, hi),) = lax.padtype_to_pads((size,), (k,), (s,), self.padding)
+        out = (size + lo + hi - k) // s + 1
+        taps = np.arange(out)[:, None] * s - lo + np.arange(k)[None, :]  # (out, k) input rows
+        m = np.zeros((out, size))
+        rows = np.broadcast_to(np.arange(out)[:, None], taps.shape)
+        inside = (taps >= 0) & (taps < size)
+        m[rows[inside], taps[inside]] = 1.0 / k
+        return m
+
     def window_mean(self, a: Float[Array, "..."], axes: tuple[int, int] | None = None) -> Float[Array, "..."]:
         """Sum over each k×k window of two axes (default: the last two), divided by k².
 
-        Computed one axis at a time as k strided slices of the zero-padded array: on the
-        leading (spatial) axes of pixel-major maps each slice is a set of whole N1×N2 slabs,
-        and the backward pass is k padded adds, where ``lax.reduce_window``'s transpose
-        would re-window a dilated copy of the cotangent.
+        Maps up to :data:`WINDOW_PRODUCT_MAX` pixels a side take the window as two matrix
+        products with :meth:`window_matrix`, Mₕ · a · M_wᵀ over the spatial axes (the second
+        batched over rows, so pixel-major maps keep their layout): XLA:CPU runs these small
+        dense products and their transposes several times faster than k strided slices and
+        their padded-add transposes (``benchmarks/RESULTS.md``, "Where a step's time goes").
+        Larger maps, where the band is mostly zeros, take k strided slices per axis.
         """
         if a.ndim < 3:
             raise ValueError("Conv needs spatial (H, W) maps: put it before Flatten")
+        axes = (a.ndim - 2, a.ndim - 1) if axes is None else axes
+        front = jnp.moveaxis(a, axes, (0, 1))
+        if max(front.shape[:2]) <= WINDOW_PRODUCT_MAX:
+            out = self._window_product(front)
+        else:
+            out = self._window_slices(front)
+        return jnp.moveaxis(out, (0, 1), axes)
+
+    def _window_product(self, a: Float[Array, "h w *r"]) -> Float[Array, "h2 w2 *r"]:
+        (h, w), rest = a.shape[:2], a.shape[2:]
+        m_h = jnp.asarray(self.window_matrix(h), a.dtype)
+        m_w = jnp.asarray(self.window_matrix(w), a.dtype)
+        a = jnp.tensordot(m_h, a, axes=(1, 0), precision=FULL)  # (H', W, *rest)
+        rows = a.shape[0]
+        m_w = jnp.broadcast_to(m_w, (rows, *m_w.shape))  # batched over rows: the result stays (H', W', ...)
+        a = lax.dot_general(m_w, a.reshape(rows, w, -1), (((2,), (1,)), ((0,), (0,))), precision=FULL)
+        return a.reshape(rows, m_w.shape[1], *rest)
+
+    def _window_slices(self, a: Float[Array, "h w *r"]) -> Float[Array, "h2 w2 *r"]:
+        """The window mean as k strided slices of the zero-padded array per axis: on the leading axes
+        each slice is a set of whole trailing slabs (``lax.reduce_window``'s transpose would
+        re-window a dilated copy of the cotangent)."""
         k, s = self.kernel, self.stride
-        for axis in (a.ndim - 2, a.ndim - 1) if axes is None else axes:
+        for axis in (0, 1):
             size = a.shape[axis]
             ((lo, hi),) = lax.padtype_to_pads((size,), (k,), (s,), self.padding)
             out = (size + lo + hi - k) // s + 1
@@ -89,6 +135,44 @@ class Conv:
 
     def __call__(self, state: KernelState) -> KernelState:
         return _affine(state, lambda a: self.window_mean(a, axes=(0, 1)), self.w_std, self.b_std)
+
+    def patches(self, x: Float[Array, "n h w c"]) -> Float[Array, "n h2 w2 f"]:
+        """The zero-padded k×k×C input patch under each output position, f = k²C features.
+
+        Built from k² strided slices of the padded images (a copy, exact at any precision;
+        its transpose is k² padded adds), feature order (row, column, channel) of the window.
+        """
+        k, s = self.kernel, self.stride
+        pads = [(0, 0)] + [p for p in lax.padtype_to_pads(x.shape[1:3], (k, k), (s, s), self.padding)] + [(0, 0)]
+        padded = jnp.pad(x, pads)
+        h2, w2 = ((padded.shape[i] - k) // s + 1 for i in (1, 2))
+        windows = [
+            lax.slice(padded, (0, r, c, 0), (x.shape[0], r + (h2 - 1) * s + 1, c + (w2 - 1) * s + 1, x.shape[3]), (1, s, s, 1))
+            for r in range(k)
+            for c in range(k)
+        ]
+        return jnp.concatenate(windows, axis=-1)
+
+    def on_inputs(
+        self, x1: Float[Array, "n1 h w c"], x2: Float[Array, "n2 h w c"], same: Bool[Array, "n1 n2"] | None
+    ) -> KernelState:
+        """This conv applied to the input covariance, in one product: the state after the first layer.
+
+        The input covariance at a pixel is x1·x2 / C, so its k×k window mean is a product of
+        patches, Σ'[h, w] = σ_w² P1[h, w] P2[h, w]ᵀ / (k²C) + σ_b² (Θ' = Σ'): one batched matrix
+        product over the output positions, where ``input_state`` then ``__call__`` build the
+        (H, W, N1, N2) input map and window-sum it (forward and backward). The same numbers
+        up to rounding, and exactly the variances on ``same`` pairs (``tests/test_kernels.py``).
+        """
+        w2, b2 = self.w_std**2, self.b_std**2
+        p1, p2 = self.patches(x1), self.patches(x2)
+        scale = w2 / p1.shape[-1]
+        nngp = scale * jnp.einsum("nhwf,mhwf->hwnm", p1, p2, precision=FULL) + b2
+        # The variances as the plain path computes them, so a point's do not depend on the batch.
+        var1, var2 = (w2 * self.window_mean(input_variance(x), axes=(0, 1)) + b2 for x in (x1, x2))
+        if same is not None:  # a point's covariance with itself is its variance, bit for bit
+            nngp = jnp.where(same, var1[..., :, None], nngp)
+        return KernelState(nngp=nngp, ntk=nngp, var1=var1, var2=var2, same=same)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,6 +212,10 @@ class Flatten:
 
 
 Layer = Dense | Conv | Relu | Erf | Flatten
+
+#: The most patch values (k²C) a first Conv is fused with the input covariance for: two sums
+#: of F equal products in different orders differ by at most (F − 1) eps, inside the snap band.
+FUSED_FEATURES = SNAP_EPS - 2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -172,9 +260,21 @@ class ElementNet:
         return x.reshape(n, h // self.pool, self.pool, w // self.pool, self.pool, c).mean(axis=(2, 4))
 
     def state(self, x1: Array, x2: Array, same: Array | None = None) -> KernelState:
-        """The final kernel state for inputs already passed through :meth:`prepare`."""
-        state = input_state(x1, x2, same)
-        for layer in self.layers:
+        """The final kernel state for inputs already passed through :meth:`prepare`.
+
+        A first Conv on images is applied to the inputs in one product (:meth:`Conv.on_inputs`)
+        when its patches have at most :data:`FUSED_FEATURES` values: a copy's correlation then
+        stays within the ReLU rule's snapping band of 1 (``activations.SNAP_EPS``), so copies
+        keep the exact diagonal values.
+        """
+        check_inputs(x1, x2)
+        layers = self.layers
+        first = layers[0] if layers else None
+        if isinstance(first, Conv) and x1.ndim == 4 and first.kernel**2 * x1.shape[-1] <= FUSED_FEATURES:
+            state, layers = first.on_inputs(x1, x2, same), layers[1:]
+        else:
+            state = input_state(x1, x2, same)
+        for layer in layers:
             state = layer(state)
         if state.nngp.ndim != 2:
             raise ValueError(f"{self.name}: the network must end with a flat readout (add Flatten and Dense)")

@@ -43,6 +43,20 @@ class KernelState(NamedTuple):
     same: Bool[Array, "n1 n2"] | None
 
 
+def check_inputs(x1: Array, x2: Array) -> None:
+    """Raise ValueError unless ``x1`` and ``x2`` are both (N, d) vectors or (N, H, W, C) images of one shape."""
+    if x1.ndim != x2.ndim or x1.shape[1:] != x2.shape[1:]:
+        raise ValueError(f"input shapes differ: {x1.shape[1:]} vs {x2.shape[1:]}")
+    if x1.ndim not in (2, 4):
+        raise ValueError(f"inputs must be (N, d) vectors or (N, H, W, C) images, got shape {x1.shape}")
+
+
+def input_variance(x: Float[Array, "n *f"]) -> Float[Array, "*s n"]:
+    """Σ(x_i, x_i): per point (N,) for vectors (N, d), per position (H, W, N) for images (N, H, W, C)."""
+    var = jnp.sum(x * x, axis=-1) / x.shape[-1]
+    return var if x.ndim == 2 else jnp.moveaxis(var, 0, 2)
+
+
 def input_state(
     x1: Float[Array, "n1 *f"], x2: Float[Array, "n2 *f"], same: Bool[Array, "n1 n2"] | None
 ) -> KernelState:
@@ -52,16 +66,10 @@ def input_state(
     Σ[h, w] = Σ_c x1[h, w, c] x2[h, w, c] / C, as neural-tangents' ``stax`` does, stored
     (H, W, N1, N2).
     """
-    if x1.ndim != x2.ndim or x1.shape[1:] != x2.shape[1:]:
-        raise ValueError(f"input shapes differ: {x1.shape[1:]} vs {x2.shape[1:]}")
-    if x1.ndim not in (2, 4):
-        raise ValueError(f"inputs must be (N, d) vectors or (N, H, W, C) images, got shape {x1.shape}")
+    check_inputs(x1, x2)
     channels = x1.shape[-1]
     if x1.ndim == 2:
         nngp = matmul(x1, x2.T) / channels
     else:
-        x1, x2 = jnp.moveaxis(x1, 0, 2), jnp.moveaxis(x2, 0, 2)  # (H, W, N, C)
-        nngp = jnp.einsum("hwnc,hwmc->hwnm", x1, x2, precision=FULL) / channels
-    var1 = jnp.sum(x1 * x1, axis=-1) / channels
-    var2 = jnp.sum(x2 * x2, axis=-1) / channels
-    return KernelState(nngp=nngp, ntk=None, var1=var1, var2=var2, same=same)
+        nngp = jnp.einsum("nhwc,mhwc->hwnm", x1, x2, precision=FULL) / channels
+    return KernelState(nngp=nngp, ntk=None, var1=input_variance(x1), var2=input_variance(x2), same=same)
