@@ -235,8 +235,8 @@ def test_first_conv_on_the_inputs_equals_the_input_covariance_then_the_conv(kern
 
 @pytest.mark.parametrize("name", ["cntk_cifar10", "cntk_digits"])
 def test_float32_cross_kernel_of_a_copy_equals_its_diagonal_entry(name):
-    """The fused first conv sums a copy's products in another order than its variance: the ReLU rule's snap to
-    ρ = 1 keeps the copy's cross kernel equal to the exact diagonal value in float32 too."""
+    """The fused first conv sums a copy's products in another order than its variance: marked as a copy
+    (``mark_copies``), its cross kernel equals the exact diagonal value in float32 too."""
     net = preset(name)
     x = _images(PRESET_SHAPES[name], 4, seed=23).astype(jnp.float32)
     z = x[jnp.array([2, 0, 2])]
@@ -246,16 +246,57 @@ def test_float32_cross_kernel_of_a_copy_equals_its_diagonal_entry(name):
     np.testing.assert_allclose(k_zz[0, 2], k_zz[0, 0], rtol=1e-6)
 
 
-def test_a_first_conv_with_more_patch_values_than_the_snap_band_covers_takes_the_plain_path():
-    """k²C > FUSED_FEATURES (4·4·4 = 64 here): the input covariance map and the window sum, the same kernel."""
-    from gantk.kernels.layers import FUSED_FEATURES
+def test_copies_are_the_bitwise_equal_points_in_any_batch():
+    """``copies``: equal points pair up, whatever else is in either set; one ulp or one pixel apart they do not.
+    A near point keeps its own correlation (float32, where the √eps error of κ0 would show)."""
+    from gantk.kernels.state import copies
+
+    net = preset("cntk_digits")
+    x = _images((8, 8, 1), 3, seed=24).astype(jnp.float32)
+    near = x[1].at[3, 4, 0].add(1e-3)
+    z = jnp.stack([x[0], np.nextafter(x[2], np.float32(2)), near, x[2]])
+    want = np.zeros((3, 4), bool)
+    want[0, 0] = want[2, 3] = True
+    np.testing.assert_array_equal(copies(x, z), want)
+    np.testing.assert_array_equal(copies(x[2:], z[3:]), want[2:, 3:])
+    np.testing.assert_array_equal(copies(x.astype(jnp.float64), z.astype(jnp.float64)), want)
+    k_xz = kernel_matrix(net, x, z)
+    k64 = kernel_matrix(net, x.astype(jnp.float64), z.astype(jnp.float64))
+    np.testing.assert_allclose(k_xz[1, 2], k64[1, 2], rtol=1e-5)  # the near pair, not set to the diagonal
+    assert abs(float(k64[1, 2] - k64[1, 1])) > 1e-5
+    np.testing.assert_array_equal(k_xz[2, 3], kernel_matrix(net, x)[2, 2])
+
+
+def test_near_points_keep_the_kernel_positive_semidefinite_in_float32():
+    """Clusters of 2-D points (correlations within 1e-5 of 1) through fntk: no copy marking or snapping bends
+    κ0 near its singularity, so K has no eigenvalue below float32 rounding (λ search needs e^{−λK} to decay)."""
+    from gantk.data.toy import sample_mixture
+
+    x = jnp.asarray(sample_mixture("ring8", 128, seed=0), jnp.float32)
+    k = np.asarray(kernel_matrix(preset("fntk"), x), np.float64)
+    assert np.linalg.eigvalsh(k).min() > -1e-5 * np.abs(k).max()
+
+
+@pytest.mark.parametrize("channels", [4, 8])
+def test_a_first_conv_with_many_channels_equals_the_plain_path(channels):
+    """The fused first conv (patch products of k²C = 64, 128 values) against the input covariance map and the
+    window mean, float64, values and gradient."""
     from gantk.kernels.state import input_state
 
-    assert 4 * 4 * 4 > FUSED_FEATURES >= 4 * 4 * 3
-    net = serial(Conv(), Relu(), Flatten(), Dense())
-    x = _images((8, 8, 4), 3, seed=24)
-    plain = jax.jit(lambda x: Dense()(Flatten()(Relu()(Conv()(input_state(x, x, jnp.eye(3, dtype=bool)))))).ntk)
-    np.testing.assert_array_equal(kernel_fn(net, x)[1], plain(x))
+    layers = (Conv(), Relu(), Conv(), Relu(), Flatten(), Dense())
+    net = serial(*layers)
+    x, z = _images((8, 8, channels), 3, seed=24), _images((8, 8, channels), 2, seed=25)
+
+    def plain(z):
+        state = input_state(x, z, None)
+        for layer in layers:
+            state = layer(state)
+        return state.ntk
+
+    np.testing.assert_allclose(kernel_matrix(net, x, z), plain(z), rtol=1e-12)
+    w = _images((2,), 3, seed=26)
+    grads = [jax.grad(lambda z: jnp.sum(w * f(z)))(z) for f in (lambda z: kernel_matrix(net, x, z), plain)]
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-10)
 
 
 def test_multires_presets_refuse_another_image_shape_naming_preset_expected_and_actual():

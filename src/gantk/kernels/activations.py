@@ -29,9 +29,6 @@ def _asin_series_coefficients(degree: int = 5, nodes: int = 40) -> tuple[float, 
 
 _ASIN_SERIES = _asin_series_coefficients()
 
-#: Correlations within this many float eps of 1 are taken as exactly 1 (see :func:`_relu_pair_forward`).
-SNAP_EPS = 64
-
 
 def arccos(rho: Float[Array, "..."]) -> Float[Array, "..."]:
     """arccos ρ for ρ ∈ [−1, 1]: ``jnp.arccos`` in float64, a polynomial in float32.
@@ -103,14 +100,9 @@ def _relu_pair_parts(cov, q1, q2, same):
     """(norm, ρ, κ0, κ1, active) of the ReLU rule; ``active`` marks the pairs where ρ moves with its inputs."""
     norm = _safe_sqrt(q1 * q2)
     ratio = cov / jnp.where(norm > 0, norm, 1.0)
-    # A copy's correlation is 1 up to the rounding of sums taken in different orders (the
-    # first conv's patch products, :meth:`gantk.kernels.layers.Conv.on_inputs`); κ0 has a
-    # square-root singularity there, so within SNAP_EPS eps of 1 ρ is taken as 1, as for
-    # ``same`` pairs: the rounding of ρ is that large anyway.
-    ones = same | (ratio >= 1.0 - SNAP_EPS * jnp.finfo(ratio.dtype).eps)
-    rho = jnp.where(ones, 1.0, jnp.clip(ratio, -1.0, 1.0))
+    rho = jnp.where(same, 1.0, jnp.clip(ratio, -1.0, 1.0))
     k0, k1 = arccos_kernels(rho)
-    active = (norm > 0) & ~ones & (jnp.abs(ratio) < 1.0)
+    active = (norm > 0) & ~same & (jnp.abs(ratio) < 1.0)
     return norm, rho, k0, k1, active
 
 

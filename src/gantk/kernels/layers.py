@@ -26,8 +26,8 @@ from jax import lax
 from jaxtyping import Array, Bool, Float
 
 from gantk.common.precision import FULL
-from gantk.kernels.activations import SNAP_EPS, erf_rule, relu_rule
-from gantk.kernels.state import KernelState, check_inputs, input_state, input_variance
+from gantk.kernels.activations import erf_rule, relu_rule
+from gantk.kernels.state import KernelState, check_inputs, copies, input_state, input_variance
 
 #: The authors' scales for every layer: σ_w² = 1.4615, σ_b² = 0.1.
 W_STD = math.sqrt(1.4615)
@@ -47,6 +47,11 @@ def _affine(state: KernelState, pool: Callable[[Array], Array], w_std: float, b_
     )
 
 
+def _affine_diagonal(q: Array, theta: Array | None, pool, w_std: float, b_std: float) -> tuple[Array, Array]:
+    q = w_std**2 * pool(q) + b_std**2
+    return q, q if theta is None else q + w_std**2 * pool(theta)
+
+
 @dataclasses.dataclass(frozen=True)
 class Dense:
     """Fully connected layer (applied per position if the state is still spatial)."""
@@ -56,6 +61,10 @@ class Dense:
 
     def __call__(self, state: KernelState) -> KernelState:
         return _affine(state, lambda a: a, self.w_std, self.b_std)
+
+    def diagonal(self, q: Array, theta: Array | None) -> tuple[Array, Array]:
+        """(Σ', Θ') of each point with itself: the θ = 0 recursion (see :meth:`ElementNet.diagonal`)."""
+        return _affine_diagonal(q, theta, lambda a: a, self.w_std, self.b_std)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,6 +145,11 @@ class Conv:
     def __call__(self, state: KernelState) -> KernelState:
         return _affine(state, lambda a: self.window_mean(a, axes=(0, 1)), self.w_std, self.b_std)
 
+    def diagonal(self, q: Array, theta: Array | None) -> tuple[Array, Array]:
+        """(Σ', Θ') of each point with itself on (H, W, N) maps, the window by strided slices: elementwise,
+        so a point's values do not depend on the other points in the batch."""
+        return _affine_diagonal(q, theta, self._window_slices, self.w_std, self.b_std)
+
     def patches(self, x: Float[Array, "n h w c"]) -> Float[Array, "n h2 w2 f"]:
         """The zero-padded k×k×C input patch under each output position, f = k²C features.
 
@@ -182,6 +196,10 @@ class Relu:
     def __call__(self, state: KernelState) -> KernelState:
         return _activation(state, relu_rule)
 
+    def diagonal(self, q: Array, theta: Array | None) -> tuple[Array, Array | None]:
+        """θ = 0: E[φ²] = q/2 and E[φ'φ'] = κ0(1) = 1/2."""
+        return q / 2, None if theta is None else theta / 2
+
 
 @dataclasses.dataclass(frozen=True)
 class Erf:
@@ -189,6 +207,11 @@ class Erf:
 
     def __call__(self, state: KernelState) -> KernelState:
         return _activation(state, erf_rule)
+
+    def diagonal(self, q: Array, theta: Array | None) -> tuple[Array, Array | None]:
+        """ρ = 1: E[erf²] = (2/π) arcsin(2q/(1 + 2q)), E[erf'²] = (4/π)/√((1 + 2q)² − 4q²) (:func:`erf_rule`)."""
+        deriv = (4 / math.pi) / jnp.sqrt((1 + 2 * q) * (1 + 2 * q) - 4 * q * q)
+        return (2 / math.pi) * jnp.arcsin(2 * q / (1 + 2 * q)), None if theta is None else deriv * theta
 
 
 def _activation(state: KernelState, rule) -> KernelState:
@@ -210,12 +233,15 @@ class Flatten:
             nngp=mean_hw(state.nngp, 2), ntk=ntk, var1=mean_hw(state.var1, 1), var2=mean_hw(state.var2, 1)
         )
 
+    def diagonal(self, q: Array, theta: Array | None) -> tuple[Array, Array | None]:
+        """The mean over positions of (H, W, N) maps; flat (N,) values pass."""
+        axes = tuple(range(q.ndim - 1))
+        if not axes:
+            return q, theta
+        return jnp.mean(q, axis=axes), None if theta is None else jnp.mean(theta, axis=axes)
+
 
 Layer = Dense | Conv | Relu | Erf | Flatten
-
-#: The most patch values (k²C) a first Conv is fused with the input covariance for: two sums
-#: of F equal products in different orders differ by at most (F − 1) eps, inside the snap band.
-FUSED_FEATURES = SNAP_EPS - 2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -262,24 +288,38 @@ class ElementNet:
     def state(self, x1: Array, x2: Array, same: Array | None = None) -> KernelState:
         """The final kernel state for inputs already passed through :meth:`prepare`.
 
-        A first Conv on images is applied to the inputs in one product (:meth:`Conv.on_inputs`)
-        when its patches have at most :data:`FUSED_FEATURES` values: a copy's correlation then
-        stays within the ReLU rule's snapping band of 1 (``activations.SNAP_EPS``), so copies
-        keep the exact diagonal values.
+        A first Conv on images is applied to the inputs in one product (:meth:`Conv.on_inputs`).
+        Pairs of equal points join ``same`` (:func:`~gantk.kernels.state.copies`), and every
+        ``same`` pair ends with the exact θ = 0 values of :meth:`diagonal`, the mean of its two
+        points' (equal) values: the maps' matrix products round a pair's entries differently
+        for other batch shapes, the diagonal recursion does not.
         """
         check_inputs(x1, x2)
+        same = copies(x1, x2) if same is None else same | copies(x1, x2)
         layers = self.layers
-        first = layers[0] if layers else None
-        if isinstance(first, Conv) and x1.ndim == 4 and first.kernel**2 * x1.shape[-1] <= FUSED_FEATURES:
-            state, layers = first.on_inputs(x1, x2, same), layers[1:]
+        if layers and isinstance(layers[0], Conv) and x1.ndim == 4:
+            state, layers = layers[0].on_inputs(x1, x2, same), layers[1:]
         else:
             state = input_state(x1, x2, same)
         for layer in layers:
             state = layer(state)
         if state.nngp.ndim != 2:
             raise ValueError(f"{self.name}: the network must end with a flat readout (add Flatten and Dense)")
-        return state
+        (q1, t1), (q2, t2) = self.diagonal(x1), self.diagonal(x2)
+        nngp = jnp.where(state.same, (q1[:, None] + q2[None, :]) / 2, state.nngp)
+        ntk = None if state.ntk is None else jnp.where(state.same, (t1[:, None] + t2[None, :]) / 2, state.ntk)
+        return state._replace(nngp=nngp, ntk=ntk)
 
+    def diagonal(self, x: Array) -> tuple[Float[Array, " n"], Float[Array, " n"]]:
+        """(Σ(x_i, x_i), Θ(x_i, x_i)) of each input (prepared) by the θ = 0 recursion on its own maps.
+
+        Every step is elementwise over the points (windows by strided slices), so a point's values
+        are the same in any batch, bit for bit; its (H, W, N) maps cost nothing beside the pairs'.
+        """
+        q, theta = input_variance(x), None
+        for layer in self.layers:
+            q, theta = layer.diagonal(q, theta)
+        return q, theta
 
 def serial(
     *layers: Layer, pool: int = 1, name: str = "custom", input_shape: tuple[int, int, int] | None = None

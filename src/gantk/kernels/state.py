@@ -16,7 +16,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import jax.numpy as jnp
-from jaxtyping import Array, Bool, Float
+import numpy as np
+from jax import lax
+from jaxtyping import Array, Bool, Float, UInt32
 
 from gantk.common.precision import FULL, matmul
 
@@ -31,9 +33,9 @@ class KernelState(NamedTuple):
         first layer with parameters (the input has none, Θ = 0).
       var1: variances Σ(x1_i, x1_i), shape (*S, N1).
       var2: variances Σ(x2_j, x2_j), shape (*S, N2).
-      same: boolean (N1, N2) mask of pairs that are the same point (x1_i is x2_j);
-        on those the correlation is set to exactly 1 so the diagonal takes the exact
-        θ = 0 values. ``None`` when no pair coincides by construction.
+      same: boolean (N1, N2) mask of pairs that are the same point (x1_i is x2_j, or
+        equal to it up to rounding: :func:`mark_copies`); on those the correlation is set
+        to exactly 1 so they take the exact θ = 0 values. ``None`` when no pair coincides.
     """
 
     nngp: Float[Array, "*s n1 n2"]
@@ -73,3 +75,28 @@ def input_state(
     else:
         nngp = jnp.einsum("nhwc,mhwc->hwnm", x1, x2, precision=FULL) / channels
     return KernelState(nngp=nngp, ntk=None, var1=input_variance(x1), var2=input_variance(x2), same=same)
+
+
+
+def _fingerprints(x: Float[Array, "n *f"]) -> UInt32[Array, "n 2"]:
+    """Two 32-bit hashes of each point's bits: Σ_i bits_i · a_i mod 2³², with fixed odd multipliers a_i.
+
+    Integer sums wrap and commute, so a point's fingerprint is exact and the same in any batch.
+    Points whose bits differ in one word never collide (a_i is odd); for other differences two
+    independent hashes collide with probability about 2⁻⁶⁴.
+    """
+    bits = lax.bitcast_convert_type(x, jnp.uint32).reshape(x.shape[0], -1)  # float64: two words each
+    rng = np.random.default_rng(20261206)
+    mult = rng.integers(0, 2**31, size=(2, bits.shape[1]), dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    return jnp.stack([jnp.sum(bits * jnp.asarray(m), axis=1, dtype=jnp.uint32) for m in mult], axis=-1)
+
+
+def copies(x1: Float[Array, "n1 *f"], x2: Float[Array, "n2 *f"]) -> Bool[Array, "n1 n2"]:
+    """The pairs (i, j) with x1_i equal to x2_j (every value, bit for bit), from their fingerprints.
+
+    A copy is the same point: the ReLU rule's κ0 has a square-root singularity at correlation 1,
+    so a copy whose covariance was summed in another order than its variances (a matrix product
+    against a sum of squares) would get κ0 off by √eps instead of the exact θ = 0 value.
+    """
+    f1, f2 = _fingerprints(x1), _fingerprints(x2)
+    return jnp.all(f1[:, None, :] == f2[None, :, :], axis=-1)
