@@ -25,10 +25,13 @@ JOB = textwrap.dedent(
     """
     import sys, types
     sys.path.insert(0, {scripts!r})
-    import jax, jax.numpy as jnp
+    if {jax_first}:
+        import jax
     from _job import start
     job = types.SimpleNamespace(log=[{log!r}], rule="probe", wildcards={{}}, threads=1)
     start(job)
+    print("jax imported by start", "jax" in sys.modules and not {jax_first})
+    import jax, jax.numpy as jnp
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)  # cache even this tiny program
     def probe_program(x):
         return jnp.sum(jnp.sin(x) * x.T)
@@ -56,8 +59,8 @@ def test_env_var_and_argument_name_the_folder(monkeypatch, tmp_path):
     assert cache_dir(tmp_path / "given") == tmp_path / "given"
 
 
-def _run_job(tmp_path: Path, cache: Path) -> subprocess.CompletedProcess:
-    script = JOB.format(scripts=str(REPO / "workflow" / "scripts"), log=str(tmp_path / "job.log"))
+def _run_job(tmp_path: Path, cache: Path, jax_first: bool = True) -> subprocess.CompletedProcess:
+    script = JOB.format(scripts=str(REPO / "workflow" / "scripts"), log=str(tmp_path / "job.log"), jax_first=jax_first)
     env = {**os.environ, ENV_VAR: str(cache), "JAX_LOG_COMPILES": "1", "JAX_PLATFORMS": "cpu"}
     try:
         return subprocess.run(
@@ -68,17 +71,22 @@ def _run_job(tmp_path: Path, cache: Path) -> subprocess.CompletedProcess:
         pytest.fail(f"a one-program job did not finish in {HANG_GUARD_S} s (hang guard, not a timing test)")
 
 
-def test_second_job_loads_the_program_from_the_cache(tmp_path):
+@pytest.mark.parametrize("jax_first", [True, False], ids=["jax-imported-first", "jax-imported-after-start"])
+def test_second_job_loads_the_program_from_the_cache(tmp_path, jax_first):
+    """Either order: a job that imports JAX before ``start`` (settings by ``jax.config``) or after it
+    (settings by JAX's environment variables; ``start`` itself does not import JAX)."""
     cache = tmp_path / "cache"
-    first = _run_job(tmp_path, cache)
+    first = _run_job(tmp_path, cache, jax_first)
+    assert "jax imported by start False" in first.stdout
     assert f"cache_dir {cache.resolve()}" in first.stdout
     assert "Persistent compilation cache hit" not in first.stderr
     assert any(cache.iterdir()), "the first job wrote no cache entry"
     assert "XLA compilation cache: " + str(cache.resolve()) in (tmp_path / "job.log").read_text()
 
-    second = _run_job(tmp_path, cache)
+    second = _run_job(tmp_path, cache, jax_first)
     assert "Persistent compilation cache hit for 'jit_probe_program'" in second.stderr, second.stderr[-2000:]
-    assert second.stdout.splitlines()[0] == first.stdout.splitlines()[0], "the cached program computed otherwise"
+    result = [line for line in first.stdout.splitlines() if line.startswith("result")]
+    assert result and result == [line for line in second.stdout.splitlines() if line.startswith("result")]
 
 
 def test_deleted_folder_is_rebuilt(tmp_path):

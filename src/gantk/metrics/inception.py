@@ -287,7 +287,9 @@ class FeatureExtractor:
                 x = torch.from_numpy(u8).to(self.device, torch.float32).permute(0, 3, 1, 2)
                 x = torch.einsum("ih,nchw,jw->ncij", rh, x, rw)
                 x = x.expand(-1, 3, -1, -1)
-                x = (x - 128.0) / 128.0
+                # Channels-last: oneDNN's convolutions run about a third faster on the CPU (features
+                # equal to float32 rounding, 1e-6 relative; benchmarks/fid_time.py).
+                x = ((x - 128.0) / 128.0).contiguous(memory_format=torch.channels_last)
                 feats = self._net(x).reshape(x.shape[0], FEATURE_DIM)
                 out[start : start + x.shape[0]] = feats.double().cpu().numpy()
         return out
