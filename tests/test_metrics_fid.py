@@ -450,3 +450,29 @@ def test_fid_end_to_end_with_sqrtm_is_zero_for_identical_sets_and_matches_refere
     np.testing.assert_allclose(
         different, fid_from_features_nuclear(features["photos_b"], features["photos_a"]), rtol=1e-5
     )
+
+
+@pytest.mark.parametrize("n,d", [(2, 5), (30, 64), (64, 2048)])
+def test_frechet_distance_of_few_features_equals_both_full_routes(n, d):
+    """The N×N form (N ≤ d, rank-deficient Σ₁): against the closed form for Σ₂ = c·I, where
+    tr((Σ₁Σ₂)^{1/2}) = √c Σ σᵢ(A)/√(N − 1) from the singular values of the centred features A, and
+    against the eigh and sqrtm routes on the d×d covariances, which carry √(rounding) from the
+    d − N null eigenvalues of Σ₁ (1e-8 relative here)."""
+    from gantk.metrics.fid import frechet_distance_of_features
+
+    rng = np.random.default_rng(n)
+    f1 = rng.normal(size=(n, d)) + 0.3
+    mu2, c = rng.normal(size=d), 2.5
+    a = f1 - f1.mean(axis=0)
+    closed = np.sum((f1.mean(axis=0) - mu2) ** 2) + np.sum(a * a) / (n - 1) + c * d
+    closed -= 2 * np.sqrt(c) * np.linalg.svd(a, compute_uv=False).sum() / np.sqrt(n - 1)
+    np.testing.assert_allclose(frechet_distance_of_features(f1, mu2, c * np.eye(d)), closed, rtol=1e-10)  # c·d cancels
+
+    f2 = rng.normal(size=(4 * d, d)) @ rng.normal(size=(d, d)) / np.sqrt(d)
+    mu2, sigma2 = statistics(f2)
+    got = frechet_distance_of_features(f1, mu2, sigma2)
+    np.testing.assert_allclose(got, frechet_distance(*statistics(f1), mu2, sigma2, method="eigh"), rtol=1e-7)
+    if d <= 64:
+        np.testing.assert_allclose(got, frechet_distance(*statistics(f1), mu2, sigma2, method="sqrtm"), rtol=1e-6)
+    with pytest.raises(ValueError, match="2 <= N <= d"):
+        frechet_distance_of_features(rng.normal(size=(d + 1, d)), mu2, sigma2)

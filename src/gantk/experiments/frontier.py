@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from jaxtyping import Float
 
-from gantk.metrics.fid import Stats, frechet_distance, statistics
+from gantk.metrics.fid import Stats, frechet_distance_to
 from gantk.metrics.fid_sets import pool_sets
 from gantk.experiments.tables import PAPER_TABLE1
 
@@ -110,9 +110,10 @@ def fid_of(images: np.ndarray, reference: Stats, features: Features, *, method: 
     ``method`` is the route of :func:`gantk.metrics.fid.frechet_distance`; the default
     ``"eigh"`` gives the same trace as the reference code's ``"sqrtm"`` (to ~1e-7 relative on
     64-image digits scores) in about a tenth of its time at d = 2048, which matters for the
-    many scores along runs.
+    many scores along runs; with no more images than feature dimensions it takes the exact N×N
+    form (:func:`gantk.metrics.fid.frechet_distance_to`).
     """
-    return frechet_distance(*statistics(features(images)), *reference, method=method)
+    return frechet_distance_to(features(images), *reference, method=method)
 
 
 def selected_step(run_dir: str | Path, last_step: int) -> tuple[int, str]:

@@ -142,6 +142,50 @@ def frechet_distance(
     return float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2.0 * tr_covmean)
 
 
+def frechet_distance_of_features(
+    features: Float[np.ndarray, "n d"], mu2: Float[np.ndarray, "d"], sigma2: Float[np.ndarray, "d d"]
+) -> float:
+    """:func:`frechet_distance` between the Gaussian of ``features`` (N, d) and N(μ₂, Σ₂), for N ≤ d.
+
+    With A the centred features, Σ₁ = AᵀA/(N − 1) has rank < N, and Σ₁Σ₂ = Aᵀ(AΣ₂)/(N − 1)
+    has the nonzero eigenvalues of the symmetric PSD N×N matrix AΣ₂Aᵀ/(N − 1) (XY and YX share
+    them): tr((Σ₁Σ₂)^{1/2}) from one N×N eigendecomposition, exact, where the ``eigh`` route
+    decomposes two d×d matrices (64 images, d = 2048: 0.1 s against 2.2 s on one core).
+    """
+    features = np.asarray(features, dtype=np.float64)
+    mu2, sigma2 = _check_gaussian(mu2, sigma2, "second Gaussian")
+    if features.ndim != 2 or not 2 <= features.shape[0] <= features.shape[1] or features.shape[1] != mu2.shape[0]:
+        raise ValueError(f"need (N, d) features with 2 <= N <= d = {mu2.shape[0]}, got shape {features.shape}")
+    if not np.all(np.isfinite(features)):
+        raise ValueError("features contain NaN or infinite values")
+    n = features.shape[0]
+    mu1 = features.mean(axis=0)
+    centred = features - mu1
+    gram = centred @ sigma2 @ centred.T / (n - 1)
+    lam = np.linalg.eigvalsh((gram + gram.T) / 2)
+    tr_covmean = float(np.sqrt(np.clip(lam, 0.0, None)).sum())
+    diff = mu1 - mu2
+    return float(diff @ diff + np.sum(centred * centred) / (n - 1) + np.trace(sigma2) - 2.0 * tr_covmean)
+
+
+def frechet_distance_to(
+    features: Float[np.ndarray, "n d"],
+    mu2: Float[np.ndarray, "d"],
+    sigma2: Float[np.ndarray, "d d"],
+    *,
+    method: Literal["sqrtm", "eigh"] = "sqrtm",
+) -> float:
+    """:func:`frechet_distance` from the Gaussian of ``features`` (N, d) to N(μ₂, Σ₂).
+
+    The ``"eigh"`` route takes the exact N×N form (:func:`frechet_distance_of_features`) when
+    N ≤ d; otherwise both routes fit (μ₁, Σ₁) by :func:`statistics`.
+    """
+    features = np.asarray(features, dtype=np.float64)
+    if method == "eigh" and features.ndim == 2 and 2 <= features.shape[0] <= features.shape[1]:
+        return frechet_distance_of_features(features, mu2, sigma2)
+    return frechet_distance(*statistics(features), mu2, sigma2, method=method)
+
+
 def save_stats(
     path: str | os.PathLike,
     mu: Float[np.ndarray, "d"],
@@ -216,5 +260,4 @@ def fid(
         mu_ref, sigma_ref = arrays["mu"], arrays["sigma"]
     else:
         mu_ref, sigma_ref = reference_stats
-    mu, sigma = statistics(extractor(generated, batch=batch))
-    return frechet_distance(mu, sigma, mu_ref, sigma_ref, method=method)
+    return frechet_distance_to(extractor(generated, batch=batch), mu_ref, sigma_ref, method=method)
