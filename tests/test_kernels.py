@@ -236,7 +236,7 @@ def test_first_conv_on_the_inputs_equals_the_input_covariance_then_the_conv(kern
 @pytest.mark.parametrize("name", ["cntk_cifar10", "cntk_digits"])
 def test_float32_cross_kernel_of_a_copy_equals_its_diagonal_entry(name):
     """The fused first conv sums a copy's products in another order than its variance: marked as a copy
-    (``mark_copies``), its cross kernel equals the exact diagonal value in float32 too."""
+    (``state.copies``), its cross kernel equals the exact diagonal value in float32 too."""
     net = preset(name)
     x = _images(PRESET_SHAPES[name], 4, seed=23).astype(jnp.float32)
     z = x[jnp.array([2, 0, 2])]

@@ -34,7 +34,7 @@ class KernelState(NamedTuple):
       var1: variances Σ(x1_i, x1_i), shape (*S, N1).
       var2: variances Σ(x2_j, x2_j), shape (*S, N2).
       same: boolean (N1, N2) mask of pairs that are the same point (x1_i is x2_j, or
-        equal to it up to rounding: :func:`mark_copies`); on those the correlation is set
+        bit for bit equal to it: :func:`copies`); on those the correlation is set
         to exactly 1 so they take the exact θ = 0 values. ``None`` when no pair coincides.
     """
 
