@@ -267,6 +267,23 @@ def test_copies_are_the_bitwise_equal_points_in_any_batch():
     np.testing.assert_array_equal(k_xz[2, 3], kernel_matrix(net, x)[2, 2])
 
 
+def test_structured_differences_are_not_copies():
+    """Fingerprints mix each word: sign flips in two words (x and −x in 2-D, ±1 vectors) and binary images,
+    whose words differ by multiples of 2²³, are not taken for copies; their kernel keeps ρ = −1."""
+    from gantk.kernels.state import copies
+
+    pairs = [jnp.asarray([[0.3, -0.7], [-0.3, 0.7]], jnp.float32), jnp.asarray([[1, -1, 1, -1], [-1, 1, 1, -1.0]])]
+    for x in pairs:
+        np.testing.assert_array_equal(copies(x, x), np.eye(2, dtype=bool))
+    flipped = pairs[0]
+    k = kernel_matrix(preset("fntk"), flipped)
+    assert abs(float(k[0, 1] - k[0, 0])) > 0.1 * float(k[0, 0])
+    binary = np.unique(np.random.default_rng(27).integers(0, 2, size=(2500, 64)), axis=0).astype(np.float32)
+    np.testing.assert_array_equal(copies(jnp.asarray(binary), jnp.asarray(binary)), np.eye(len(binary), dtype=bool))
+    half = jnp.asarray(binary[:3], jnp.float16)
+    np.testing.assert_array_equal(copies(half, half[::-1]), np.eye(3, dtype=bool)[::-1])
+
+
 def test_near_points_keep_the_kernel_positive_semidefinite_in_float32():
     """Clusters of 2-D points (correlations within 1e-5 of 1) through fntk: no copy marking or snapping bends
     κ0 near its singularity, so K has no eigenvalue below float32 rounding (λ search needs e^{−λK} to decay)."""

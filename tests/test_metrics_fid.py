@@ -474,5 +474,7 @@ def test_frechet_distance_of_few_features_equals_both_full_routes(n, d):
     np.testing.assert_allclose(got, frechet_distance(*statistics(f1), mu2, sigma2, method="eigh"), rtol=1e-7)
     if d <= 64:
         np.testing.assert_allclose(got, frechet_distance(*statistics(f1), mu2, sigma2, method="sqrtm"), rtol=1e-6)
-    with pytest.raises(ValueError, match="2 <= N <= d"):
+    with pytest.raises(ValueError, match="needs 2 <= N <= d"):
         frechet_distance_of_features(rng.normal(size=(d + 1, d)), mu2, sigma2)
+    with pytest.raises(ValueError, match="the Gaussian's dimension"):
+        frechet_distance_of_features(rng.normal(size=(n, d + 1)), mu2, sigma2)

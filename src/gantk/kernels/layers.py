@@ -310,11 +310,12 @@ class ElementNet:
         ntk = None if state.ntk is None else jnp.where(state.same, (t1[:, None] + t2[None, :]) / 2, state.ntk)
         return state._replace(nngp=nngp, ntk=ntk)
 
-    def diagonal(self, x: Array) -> tuple[Float[Array, " n"], Float[Array, " n"]]:
+    def diagonal(self, x: Array) -> tuple[Float[Array, " n"], Float[Array, " n"] | None]:
         """(Σ(x_i, x_i), Θ(x_i, x_i)) of each input (prepared) by the θ = 0 recursion on its own maps.
 
         Every step is elementwise over the points (windows by strided slices), so a point's values
         are the same in any batch, bit for bit; its (H, W, N) maps cost nothing beside the pairs'.
+        Θ is ``None`` for a network without a Dense or Conv layer (no parameters, no NTK).
         """
         q, theta = input_variance(x), None
         for layer in self.layers:

@@ -35,7 +35,8 @@ class KernelState(NamedTuple):
       var2: variances Σ(x2_j, x2_j), shape (*S, N2).
       same: boolean (N1, N2) mask of pairs that are the same point (x1_i is x2_j, or
         bit for bit equal to it: :func:`copies`); on those the correlation is set
-        to exactly 1 so they take the exact θ = 0 values. ``None`` when no pair coincides.
+        to exactly 1 so they take the exact θ = 0 values. ``None`` only in a state made
+        directly by :func:`input_state` without a mask (``ElementNet.state`` always adds the copies).
     """
 
     nngp: Float[Array, "*s n1 n2"]
@@ -78,17 +79,42 @@ def input_state(
 
 
 
+def _mix(h: UInt32[Array, "..."]) -> UInt32[Array, "..."]:
+    """MurmurHash3's 32-bit finaliser: every input bit flips each output bit with probability ~½."""
+    h = h ^ (h >> 16)
+    h = h * jnp.uint32(0x85EBCA6B)
+    h = h ^ (h >> 13)
+    h = h * jnp.uint32(0xC2B2AE35)
+    return h ^ (h >> 16)
+
+
+def _words(x: Float[Array, "n *f"]) -> UInt32[Array, "n w"]:
+    """The bits of each point as 32-bit words (a float64 value gives two, a 16-bit one its own word)."""
+    n = x.shape[0]
+    if x.dtype.itemsize == 2:
+        return lax.bitcast_convert_type(x, jnp.uint16).reshape(n, -1).astype(jnp.uint32)
+    return lax.bitcast_convert_type(x, jnp.uint32).reshape(n, -1)
+
+
 def _fingerprints(x: Float[Array, "n *f"]) -> UInt32[Array, "n 2"]:
-    """Two 32-bit hashes of each point's bits: Σ_i bits_i · a_i mod 2³², with fixed odd multipliers a_i.
+    """Two 32-bit hashes of each point's bits: Σ_i mix(word_i ⊕ s_i) · a_i mod 2³² for two fixed sets
+    of salts s_i and odd multipliers a_i.
 
     Integer sums wrap and commute, so a point's fingerprint is exact and the same in any batch.
-    Points whose bits differ in one word never collide (a_i is odd); for other differences two
-    independent hashes collide with probability about 2⁻⁶⁴.
+    The finaliser makes each word's term a pseudo-random function of its bits, so structured
+    differences (a sign flipped in two words, words differing by a multiple of a large power of
+    two, as in binary images) collide no more often than random ones: about 2⁻⁶⁴ per pair for
+    the two hashes together.
     """
-    bits = lax.bitcast_convert_type(x, jnp.uint32).reshape(x.shape[0], -1)  # float64: two words each
+    words = _words(x)
     rng = np.random.default_rng(20261206)
-    mult = rng.integers(0, 2**31, size=(2, bits.shape[1]), dtype=np.uint32) * np.uint32(2) + np.uint32(1)
-    return jnp.stack([jnp.sum(bits * jnp.asarray(m), axis=1, dtype=jnp.uint32) for m in mult], axis=-1)
+    hashes = []
+    for _ in range(2):
+        salt = rng.integers(0, 2**32, size=words.shape[1], dtype=np.uint32)
+        mult = rng.integers(0, 2**31, size=words.shape[1], dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        terms = _mix(words ^ jnp.asarray(salt)) * jnp.asarray(mult)
+        hashes.append(jnp.sum(terms, axis=1, dtype=jnp.uint32))
+    return jnp.stack(hashes, axis=-1)
 
 
 def copies(x1: Float[Array, "n1 *f"], x2: Float[Array, "n2 *f"]) -> Bool[Array, "n1 n2"]:

@@ -154,8 +154,10 @@ def frechet_distance_of_features(
     """
     features = np.asarray(features, dtype=np.float64)
     mu2, sigma2 = _check_gaussian(mu2, sigma2, "second Gaussian")
-    if features.ndim != 2 or not 2 <= features.shape[0] <= features.shape[1] or features.shape[1] != mu2.shape[0]:
-        raise ValueError(f"need (N, d) features with 2 <= N <= d = {mu2.shape[0]}, got shape {features.shape}")
+    if features.ndim != 2 or features.shape[1] != mu2.shape[0]:
+        raise ValueError(f"features must be (N, d) with d = {mu2.shape[0]} (the Gaussian's dimension), got {features.shape}")
+    if not 2 <= features.shape[0] <= features.shape[1]:
+        raise ValueError(f"the N×N form needs 2 <= N <= d features, got N = {features.shape[0]}, d = {features.shape[1]}")
     if not np.all(np.isfinite(features)):
         raise ValueError("features contain NaN or infinite values")
     n = features.shape[0]
