@@ -38,18 +38,18 @@ B_STD = math.sqrt(0.1)
 WINDOW_PRODUCT_MAX = 64
 
 
+def _affine_maps(sigma: Array, theta: Array | None, pool, w_std: float, b_std: float) -> tuple[Array, Array]:
+    """Σ' = σ_w² P(Σ) + σ_b² and Θ' = Σ' + σ_w² P(Θ) (Θ' = Σ' before the first affine layer)."""
+    sigma = w_std**2 * pool(sigma) + b_std**2
+    return sigma, sigma if theta is None else sigma + w_std**2 * pool(theta)
+
+
 def _affine(state: KernelState, pool: Callable[[Array], Array], w_std: float, b_std: float) -> KernelState:
+    nngp, ntk = _affine_maps(state.nngp, state.ntk, pool, w_std, b_std)
     w2, b2 = w_std**2, b_std**2
-    nngp = w2 * pool(state.nngp) + b2
-    ntk = nngp if state.ntk is None else nngp + w2 * pool(state.ntk)
     return state._replace(
         nngp=nngp, ntk=ntk, var1=w2 * pool(state.var1) + b2, var2=w2 * pool(state.var2) + b2
     )
-
-
-def _affine_diagonal(q: Array, theta: Array | None, pool, w_std: float, b_std: float) -> tuple[Array, Array]:
-    q = w_std**2 * pool(q) + b_std**2
-    return q, q if theta is None else q + w_std**2 * pool(theta)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Dense:
 
     def diagonal(self, q: Array, theta: Array | None) -> tuple[Array, Array]:
         """(Σ', Θ') of each point with itself: the θ = 0 recursion (see :meth:`ElementNet.diagonal`)."""
-        return _affine_diagonal(q, theta, lambda a: a, self.w_std, self.b_std)
+        return _affine_maps(q, theta, lambda a: a, self.w_std, self.b_std)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -148,7 +148,7 @@ class Conv:
     def diagonal(self, q: Array, theta: Array | None) -> tuple[Array, Array]:
         """(Σ', Θ') of each point with itself on (H, W, N) maps, the window by strided slices: elementwise,
         so a point's values do not depend on the other points in the batch."""
-        return _affine_diagonal(q, theta, self._window_slices, self.w_std, self.b_std)
+        return _affine_maps(q, theta, self._window_slices, self.w_std, self.b_std)
 
     def patches(self, x: Float[Array, "n h w c"]) -> Float[Array, "n h2 w2 f"]:
         """The zero-padded k×k×C input patch under each output position, f = k²C features.
@@ -176,16 +176,15 @@ class Conv:
         patches, Σ'[h, w] = σ_w² P1[h, w] P2[h, w]ᵀ / (k²C) + σ_b² (Θ' = Σ'): one batched matrix
         product over the output positions, where ``input_state`` then ``__call__`` build the
         (H, W, N1, N2) input map and window-sum it (forward and backward). The same numbers
-        up to rounding, and exactly the variances on ``same`` pairs (``tests/test_kernels.py``).
+        up to rounding (``tests/test_kernels.py``); ``same`` pairs are not overwritten here: the
+        ReLU rule pins their correlation and :meth:`ElementNet.state` ends them with the exact
+        θ = 0 values.
         """
         w2, b2 = self.w_std**2, self.b_std**2
         p1, p2 = self.patches(x1), self.patches(x2)
         scale = w2 / p1.shape[-1]
         nngp = scale * jnp.einsum("nhwf,mhwf->hwnm", p1, p2, precision=FULL) + b2
-        # The variances as the plain path computes them, so a point's do not depend on the batch.
         var1, var2 = (w2 * self.window_mean(input_variance(x), axes=(0, 1)) + b2 for x in (x1, x2))
-        if same is not None:  # a point's covariance with itself is its variance, bit for bit
-            nngp = jnp.where(same, var1[..., :, None], nngp)
         return KernelState(nngp=nngp, ntk=nngp, var1=var1, var2=var2, same=same)
 
 
