@@ -29,6 +29,7 @@ rule subsample:
         heldout=HELDOUT,
     log:
         "logs/data/{dataset}/n{n}_s{seed}.log",
+    priority: UPSTREAM_PRIORITY
     conda:
         ENV
     threads: res("subsample", "threads")

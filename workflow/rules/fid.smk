@@ -12,6 +12,7 @@ rule fid_extractor:
         FID_EXTRACTOR,
     log:
         "logs/fid/extractor.log",
+    priority: FID_PRIORITY
     conda:
         ENV
     threads: res("fid", "threads")
@@ -35,6 +36,7 @@ rule fid_split_stats:
         "logs/fid/{dataset}/split_stats.log",
     benchmark:
         "logs/benchmarks/fid/{dataset}/split_stats.tsv"
+    priority: FID_PRIORITY
     conda:
         ENV
     threads: res("fid", "threads")
@@ -57,6 +59,7 @@ rule fid_subset_stats:
         FID_SUBSET_STATS,
     log:
         "logs/fid/{dataset}/n{n}_s{seed}/subset_stats.log",
+    priority: FID_PRIORITY
     conda:
         ENV
     threads: res("fid", "threads")

@@ -22,6 +22,7 @@ rule fid_along_run:
         "logs/benchmarks/fid/{dataset}/n{n}_s{seed}/{method}_along_run.tsv"
     wildcard_constraints:
         method=ga_ntk_methods(),
+    priority: FID_PRIORITY
     conda:
         ENV
     threads: res("fid", "threads")
@@ -48,6 +49,7 @@ rule fid_heldout:
         "logs/fid/{dataset}/n{n}_s{seed}/heldout.log",
     benchmark:
         "logs/benchmarks/fid/{dataset}/n{n}_s{seed}/heldout.tsv"
+    priority: FID_PRIORITY
     conda:
         ENV
     threads: res("fid", "threads")

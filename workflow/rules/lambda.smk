@@ -10,6 +10,7 @@ rule lambda_search:
         "logs/lambda/{dataset}/{kernel}/n{n}_s{seed}.log",
     benchmark:
         "logs/benchmarks/lambda/{dataset}/{kernel}/n{n}_s{seed}.tsv"
+    priority: UPSTREAM_PRIORITY
     conda:
         ENV
     threads: res("lambda_search", "threads")

@@ -8,7 +8,7 @@ subset's mode coverage.
 from _job import read_subset, start
 
 from gantk.common.io import save_json
-from gantk.metrics import am_ssim, mode_coverage, wasserstein_distance
+from gantk import metrics  # lazily: SSIM imports JAX, which toy points do not need
 
 log = start(snakemake)
 wc, dataset = snakemake.wildcards, snakemake.params.dataset
@@ -23,11 +23,11 @@ record = {
 }
 if dataset["type"] == "images":
     # A subset of the whole selection leaves nothing to hold out.
-    record["am_ssim"] = am_ssim(heldout, x) if len(heldout) else None
+    record["am_ssim"] = metrics.am_ssim(heldout, x) if len(heldout) else None
 else:
-    coverage = mode_coverage(x, dataset["source"])
+    coverage = metrics.mode_coverage(x, dataset["source"])
     record.update(
-        wasserstein=wasserstein_distance(x, heldout),
+        wasserstein=metrics.wasserstein_distance(x, heldout),
         modes_covered=coverage["modes_covered"],
         n_modes=coverage["n_modes"],
         high_quality_fraction=coverage["high_quality_fraction"],

@@ -1,21 +1,65 @@
-"""Sample-quality metrics: SSIM / AM-SSIM for images, Wasserstein and mode coverage for 2-D toys."""
+"""Sample-quality metrics: SSIM / AM-SSIM for images, Wasserstein and mode coverage for 2-D toys, FID.
 
-from gantk.metrics.ssim import NearestSSIM as NearestSSIM
-from gantk.metrics.ssim import am_ssim as am_ssim
-from gantk.metrics.ssim import argmax_ssim_to_set as argmax_ssim_to_set
-from gantk.metrics.ssim import gaussian_window as gaussian_window
-from gantk.metrics.ssim import max_ssim_to_set as max_ssim_to_set
-from gantk.metrics.ssim import nearest_by_ssim as nearest_by_ssim
-from gantk.metrics.ssim import ssim as ssim
-from gantk.metrics.toy import mode_coverage as mode_coverage
-from gantk.metrics.toy import wasserstein_distance as wasserstein_distance
-from gantk.metrics.toy import wasserstein_to_mixture as wasserstein_to_mixture
-from gantk.metrics.fid import FID_SAMPLES as FID_SAMPLES
-from gantk.metrics.fid import fid as fid
-from gantk.metrics.fid import frechet_distance as frechet_distance
-from gantk.metrics.fid import load_stats as load_stats
-from gantk.metrics.fid import save_stats as save_stats
-from gantk.metrics.fid import statistics as statistics
-from gantk.metrics.inception import FeatureExtractor as FeatureExtractor
-from gantk.metrics.inception import MissingWeightsError as MissingWeightsError
-from gantk.metrics.inception import inception_features as inception_features
+Names are re-exported lazily (PEP 562), as in :mod:`gantk.data`: a submodule is imported when
+one of its names is first used. SSIM is JAX code and FID is torch code, so a job that scores
+toy points or Inception features does not pay JAX's import (~1 s of CPU per job on the 2-core
+machine, for 20 of the default run's jobs).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS: dict[str, str] = {
+    "NearestSSIM": "gantk.metrics.ssim",
+    "am_ssim": "gantk.metrics.ssim",
+    "argmax_ssim_to_set": "gantk.metrics.ssim",
+    "gaussian_window": "gantk.metrics.ssim",
+    "max_ssim_to_set": "gantk.metrics.ssim",
+    "nearest_by_ssim": "gantk.metrics.ssim",
+    "ssim": "gantk.metrics.ssim",
+    "mode_coverage": "gantk.metrics.toy",
+    "wasserstein_distance": "gantk.metrics.toy",
+    "wasserstein_to_mixture": "gantk.metrics.toy",
+    "FID_SAMPLES": "gantk.metrics.fid",
+    "fid": "gantk.metrics.fid",
+    "frechet_distance": "gantk.metrics.fid",
+    "load_stats": "gantk.metrics.fid",
+    "save_stats": "gantk.metrics.fid",
+    "statistics": "gantk.metrics.fid",
+    "FeatureExtractor": "gantk.metrics.inception",
+    "MissingWeightsError": "gantk.metrics.inception",
+    "inception_features": "gantk.metrics.inception",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'gantk.metrics' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:
+    from gantk.metrics.fid import FID_SAMPLES, fid, frechet_distance, load_stats, save_stats, statistics
+    from gantk.metrics.inception import FeatureExtractor, MissingWeightsError, inception_features
+    from gantk.metrics.ssim import (
+        NearestSSIM,
+        am_ssim,
+        argmax_ssim_to_set,
+        gaussian_window,
+        max_ssim_to_set,
+        nearest_by_ssim,
+        ssim,
+    )
+    from gantk.metrics.toy import mode_coverage, wasserstein_distance, wasserstein_to_mixture
