@@ -12,8 +12,9 @@ first used, so ``python -m gantk.data.download`` runs without importing itself t
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from gantk.common.lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     # offline images bundled with scikit-image / scikit-learn
@@ -73,32 +74,13 @@ from gantk.data.subsample import (  # noqa: E402
     write_subsample,
 )
 
-__all__ = sorted(
-    [
-        *_EXPORTS,
-        "Selection",
-        "Subsample",
-        "read_subsample",
-        "subsample",
-        "subsample_indices",
-        "subsample_path",
-        "write_subsample",
-    ]
-)
-
-
-def __getattr__(name: str) -> Any:
-    try:
-        module = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'gantk.data' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__,
+    _EXPORTS,
+    globals(),
+    eager=["Selection", "Subsample", "read_subsample", "subsample", "subsample_indices", "subsample_path",
+           "write_subsample"],
+)  # fmt: skip
 
 
 if TYPE_CHECKING:

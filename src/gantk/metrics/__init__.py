@@ -4,12 +4,17 @@ Names are re-exported lazily (PEP 562), as in :mod:`gantk.data`: a submodule is 
 one of its names is first used. SSIM is JAX code and FID is torch code, so a job that scores
 toy points or Inception features does not pay JAX's import (~1 s of CPU per job on the 2-core
 machine, for 20 of the default run's jobs).
+
+The functions ``ssim`` and ``fid`` share their names with their modules, so the package does
+not re-export them: ``gantk.metrics.ssim`` and ``gantk.metrics.fid`` are always the modules
+(``gantk.metrics.ssim.ssim``, ``gantk.metrics.fid.fid``), whatever was imported before.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from gantk.common.lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     "NearestSSIM": "gantk.metrics.ssim",
@@ -18,12 +23,10 @@ _EXPORTS: dict[str, str] = {
     "gaussian_window": "gantk.metrics.ssim",
     "max_ssim_to_set": "gantk.metrics.ssim",
     "nearest_by_ssim": "gantk.metrics.ssim",
-    "ssim": "gantk.metrics.ssim",
     "mode_coverage": "gantk.metrics.toy",
     "wasserstein_distance": "gantk.metrics.toy",
     "wasserstein_to_mixture": "gantk.metrics.toy",
     "FID_SAMPLES": "gantk.metrics.fid",
-    "fid": "gantk.metrics.fid",
     "frechet_distance": "gantk.metrics.fid",
     "load_stats": "gantk.metrics.fid",
     "save_stats": "gantk.metrics.fid",
@@ -33,25 +36,10 @@ _EXPORTS: dict[str, str] = {
     "inception_features": "gantk.metrics.inception",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    try:
-        module = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'gantk.metrics' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
-
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS, globals())
 
 if TYPE_CHECKING:
-    from gantk.metrics.fid import FID_SAMPLES, fid, frechet_distance, load_stats, save_stats, statistics
+    from gantk.metrics.fid import FID_SAMPLES, frechet_distance, load_stats, save_stats, statistics
     from gantk.metrics.inception import FeatureExtractor, MissingWeightsError, inception_features
     from gantk.metrics.ssim import (
         NearestSSIM,
@@ -60,6 +48,5 @@ if TYPE_CHECKING:
         gaussian_window,
         max_ssim_to_set,
         nearest_by_ssim,
-        ssim,
     )
     from gantk.metrics.toy import mode_coverage, wasserstein_distance, wasserstein_to_mixture
