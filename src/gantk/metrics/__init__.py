@@ -3,7 +3,7 @@
 Names are re-exported lazily (PEP 562), as in :mod:`gantk.data`: a submodule is imported when
 one of its names is first used. SSIM is JAX code and FID is torch code, so a job that scores
 toy points or Inception features does not pay JAX's import (~1 s of CPU per job on the 2-core
-machine, for 20 of the default run's jobs).
+machine, for about 20 of the default run's jobs).
 
 The functions ``ssim`` and ``fid`` share their names with their modules, so the package does
 not re-export them: ``gantk.metrics.ssim`` and ``gantk.metrics.fid`` are always the modules
