@@ -38,18 +38,21 @@ B_STD = math.sqrt(0.1)
 WINDOW_PRODUCT_MAX = 64
 
 
+def _affine_sigma(sigma: Array, pool, w_std: float, b_std: float) -> Array:
+    """Σ' = σ_w² P(Σ) + σ_b²: an affine layer's NNGP map (or variances) from its input's."""
+    return w_std**2 * pool(sigma) + b_std**2
+
+
 def _affine_maps(sigma: Array, theta: Array | None, pool, w_std: float, b_std: float) -> tuple[Array, Array]:
     """Σ' = σ_w² P(Σ) + σ_b² and Θ' = Σ' + σ_w² P(Θ) (Θ' = Σ' before the first affine layer)."""
-    sigma = w_std**2 * pool(sigma) + b_std**2
+    sigma = _affine_sigma(sigma, pool, w_std, b_std)
     return sigma, sigma if theta is None else sigma + w_std**2 * pool(theta)
 
 
 def _affine(state: KernelState, pool: Callable[[Array], Array], w_std: float, b_std: float) -> KernelState:
     nngp, ntk = _affine_maps(state.nngp, state.ntk, pool, w_std, b_std)
-    w2, b2 = w_std**2, b_std**2
-    return state._replace(
-        nngp=nngp, ntk=ntk, var1=w2 * pool(state.var1) + b2, var2=w2 * pool(state.var2) + b2
-    )
+    var1, var2 = (_affine_sigma(v, pool, w_std, b_std) for v in (state.var1, state.var2))
+    return state._replace(nngp=nngp, ntk=ntk, var1=var1, var2=var2)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -143,7 +146,11 @@ class Conv:
         return a / k**2
 
     def __call__(self, state: KernelState) -> KernelState:
-        return _affine(state, lambda a: self.window_mean(a, axes=(0, 1)), self.w_std, self.b_std)
+        return _affine(state, self._pool_maps, self.w_std, self.b_std)
+
+    def _pool_maps(self, a: Array) -> Array:
+        """:meth:`window_mean` over the spatial axes of (H, W, ...) maps."""
+        return self.window_mean(a, axes=(0, 1))
 
     def diagonal(self, q: Array, theta: Array | None) -> tuple[Array, Array]:
         """(Σ', Θ') of each point with itself on (H, W, N) maps, the window by strided slices: elementwise,
@@ -184,7 +191,7 @@ class Conv:
         p1, p2 = self.patches(x1), self.patches(x2)
         scale = w2 / p1.shape[-1]
         nngp = scale * jnp.einsum("nhwf,mhwf->hwnm", p1, p2, precision=FULL) + b2
-        var1, var2 = (w2 * self.window_mean(input_variance(x), axes=(0, 1)) + b2 for x in (x1, x2))
+        var1, var2 = (_affine_sigma(input_variance(x), self._pool_maps, self.w_std, self.b_std) for x in (x1, x2))
         return KernelState(nngp=nngp, ntk=nngp, var1=var1, var2=var2, same=same)
 
 
@@ -320,6 +327,7 @@ class ElementNet:
         for layer in self.layers:
             q, theta = layer.diagonal(q, theta)
         return q, theta
+
 
 def serial(
     *layers: Layer, pool: int = 1, name: str = "custom", input_shape: tuple[int, int, int] | None = None

@@ -78,7 +78,6 @@ def input_state(
     return KernelState(nngp=nngp, ntk=None, var1=input_variance(x1), var2=input_variance(x2), same=same)
 
 
-
 def _mix(h: UInt32[Array, "..."]) -> UInt32[Array, "..."]:
     """MurmurHash3's 32-bit finaliser: every input bit flips each output bit with probability ~½."""
     h = h ^ (h >> 16)
